@@ -1,0 +1,312 @@
+"""Extract: what one stored page says (text blocks, links, metadata, schema.org, dates)."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from company_research.challenge import javascript_only
+from company_research.keywords import BOILERPLATE_MARKERS, BOILERPLATE_SENTENCE_WORDS
+from company_research.models import ArticleMeta, Extraction, FeedEntry
+from company_research.structured import find_articles, find_organization, jsonld_nodes, microdata_nodes
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
+
+BLOCK_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li dt dd blockquote figcaption td th div section article main "
+    "summary address pre header footer aside ul ol dl table".split()
+)
+EMIT_TAGS = BLOCK_TAGS - {"ul", "ol", "dl", "table"}
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
+    "nav", "canvas", "object", "head", "dialog", "input", "textarea",
+)  # fmt: skip
+STRONG_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if len(m) > 6 or "-" in m)
+WEAK_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if m not in STRONG_MARKERS)
+FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+POST_KINDS = frozenset({"post"})
+MAX_BLOCKS = 2000
+WS = re.compile(r"\s+")
+
+
+def parse_html(html: str) -> HtmlElement | None:
+    """Parse HTML leniently; None when there is nothing to parse."""
+    import lxml.html
+    from lxml.etree import ParserError
+
+    cleaned = html.replace("\x00", "")
+    if not cleaned.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(cleaned)
+    except (ParserError, ValueError):
+        return None
+
+
+def extract_page(url: str, html: str, kind: str, site_domain: str | None = None) -> Extraction:
+    """Everything we derive from one HTML page, parsed once."""
+    root = parse_html(html)
+    if root is None:
+        return Extraction(url=url, kind=kind, title=None, text="", description=None, lang=None,
+                          published=None, organization=None, javascript_only=False)  # fmt: skip
+    base = _base_url(root, url)
+    nodes = jsonld_nodes(html) + microdata_nodes(html)
+    organization = find_organization(nodes, site_domain)
+    articles = tuple(find_articles(nodes))
+    meta = _meta(root)
+    links, content_links = _links(root, base)
+    feeds = _feed_links(root, base)
+    blocks = _content_blocks(root)
+    text = "\n".join(t for _tag, t in blocks)
+    published = None
+    if kind in POST_KINDS:
+        article_text = _article_text(html, url)
+        if len(article_text) > len(text) * 0.5 and len(article_text) >= 200:
+            text = article_text
+        published = _post_date(root, articles, meta, url)
+    title = _clean(meta.get("og:title") or _title(root))
+    return Extraction(
+        url=url,
+        kind=kind,
+        title=title or None,
+        text=text,
+        description=_clean(meta.get("description") or meta.get("og:description") or "") or None,
+        lang=(root.get("lang") or "").split("-")[0].lower() or None,
+        published=published,
+        organization=organization,
+        articles=articles,
+        links=links,
+        content_links=content_links,
+        blocks=blocks,
+        feeds=feeds,
+        site_name=_clean(meta.get("og:site_name") or meta.get("application-name") or "") or None,
+        javascript_only=javascript_only(html),
+    )
+
+
+def _clean(text: str) -> str:
+    return WS.sub(" ", text).strip()
+
+
+def _base_url(root: HtmlElement, url: str) -> str:
+    for base in root.iter("base"):
+        href = base.get("href")
+        if href:
+            joined = urljoin(url, href.strip())
+            # A <base> may not move links to another site (content never steers scope).
+            if urlsplit(joined).hostname == urlsplit(url).hostname:
+                return joined
+    return url
+
+
+def _title(root: HtmlElement) -> str:
+    for el in root.iter("title"):
+        return el.text_content()
+    return ""
+
+
+def _meta(root: HtmlElement) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for el in root.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        value = el.get("content")
+        if key and value and key not in found:
+            found[key] = value.strip()
+    return found
+
+
+def _link_text(el: HtmlElement) -> str:
+    text = _clean(el.text_content())
+    if not text:
+        text = el.get("aria-label") or el.get("title") or ""
+        if not text:
+            for img in el.iter("img"):
+                text = img.get("alt") or ""
+                break
+    return _clean(text)[:200]
+
+
+def _in_chrome(el: HtmlElement) -> bool:
+    for parent in el.iterancestors():
+        tag = parent.tag if isinstance(parent.tag, str) else ""
+        role = (parent.get("role") or "").lower()
+        if tag in ("nav", "header", "footer") or role in ("navigation", "banner", "contentinfo"):
+            return True
+    return False
+
+
+def _links(root: HtmlElement, base: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+    links: list[tuple[str, str]] = []
+    content: list[tuple[str, str]] = []
+    for el in root.iter("a"):
+        href = (el.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
+            continue
+        absolute = urljoin(base, href).split("#")[0]
+        if urlsplit(absolute).scheme not in ("http", "https"):
+            continue
+        pair = (absolute, _link_text(el))
+        links.append(pair)
+        if not _in_chrome(el):
+            content.append(pair)
+        if len(links) >= 3000:
+            break
+    return tuple(links), tuple(content)
+
+
+def _feed_links(root: HtmlElement, base: str) -> tuple[str, ...]:
+    feeds: list[str] = []
+    for el in root.iter("link"):
+        rel = (el.get("rel") or "").lower().split()
+        kind = (el.get("type") or "").lower().split(";")[0].strip()
+        href = el.get("href")
+        if "alternate" in rel and kind in FEED_LINK_TYPES and href:
+            url = urljoin(base, href.strip())
+            if url not in feeds and "comments" not in url.lower():
+                feeds.append(url)
+    return tuple(feeds)
+
+
+def _is_boilerplate(el: HtmlElement) -> bool:
+    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return True
+    role = (el.get("role") or "").lower()
+    if role in ("navigation", "banner", "contentinfo", "dialog", "alertdialog", "search"):
+        return True
+    names = f"{el.get('id') or ''} {el.get('class') or ''} {el.get('aria-label') or ''}".lower()
+    if any(marker in names for marker in STRONG_MARKERS):
+        return True
+    tokens = set(re.split(r"[\s_]+", names))
+    return bool(tokens & WEAK_MARKERS)
+
+
+def _content_blocks(root: HtmlElement) -> tuple[tuple[str, str], ...]:
+    import copy
+
+    tree = copy.deepcopy(root)
+    body = tree.find("body")
+    if body is None:
+        body = tree
+    for br in body.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    doomed = [el for el in body.iter(*DROP_TAGS)]
+    doomed += [el for el in body.iter("header", "footer") if not _inside_article(el)]
+    doomed += [el for el in body.iter() if isinstance(el.tag, str) and _is_boilerplate(el)]
+    for el in doomed:
+        if el.getparent() is not None:
+            el.drop_tree()
+    candidates = [el for el in body.iter() if isinstance(el.tag, str) and el.tag in EMIT_TAGS]
+    blocks: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for i, el in enumerate(candidates):
+        following = candidates[i + 1] if i + 1 < len(candidates) else None
+        if following is not None and any(a is el for a in following.iterancestors()):
+            continue  # not a leaf block: its children are emitted instead
+        text = _clean("".join(el.itertext()))
+        if not text or text in seen or _boilerplate_sentence(text):
+            continue
+        seen.add(text)
+        blocks.append((el.tag, text[:5000]))
+        if len(blocks) >= MAX_BLOCKS:
+            break
+    return tuple(blocks)
+
+
+def _inside_article(el: HtmlElement) -> bool:
+    return any(a.tag in ("article", "main") for a in el.iterancestors() if isinstance(a.tag, str))
+
+
+def _boilerplate_sentence(text: str) -> bool:
+    lowered = text.lower()
+    return len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS)
+
+
+def _article_text(html: str, url: str) -> str:
+    import trafilatura
+
+    try:
+        text = trafilatura.extract(
+            html, url=url, favor_recall=True, include_comments=False, include_tables=False,
+            with_metadata=False, deduplicate=False,
+        )  # fmt: skip
+    except Exception:  # noqa: BLE001 (trafilatura raises many types on hostile markup)
+        return ""
+    lines = [_clean(line) for line in (text or "").splitlines()]
+    return "\n".join(line for line in lines if line and not _boilerplate_sentence(line))
+
+
+def _post_date(
+    root: HtmlElement, articles: tuple[ArticleMeta, ...], meta: dict[str, str], url: str
+) -> str | None:
+    for article in articles:
+        if article.date_published and (not article.url or article.url.rstrip("/") == url.rstrip("/")):
+            date = iso_date(article.date_published)
+            if date:
+                return date
+    for key in ("article:published_time", "datepublished", "date", "dc.date", "pubdate"):
+        date = iso_date(meta.get(key, ""))
+        if date:
+            return date
+    for el in root.iter("time"):
+        date = iso_date(el.get("datetime") or "")
+        if date:
+            return date
+    from htmldate import find_date
+
+    try:
+        return find_date(root, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 (htmldate is best effort)
+        return None
+
+
+ISO_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")
+
+
+def iso_date(value: str) -> str | None:
+    """The YYYY-MM-DD at the start of an ISO 8601 date or datetime, else None."""
+    match = ISO_DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return match.group(0)
+
+
+def parse_feed(body: bytes, feed_url: str) -> list[FeedEntry]:
+    """RSS/Atom/JSON Feed entries from bytes we fetched (feedparser never sees a URL)."""
+    import io
+    import time
+
+    import feedparser
+
+    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
+    entries: list[FeedEntry] = []
+    for entry in parsed.entries[:200]:
+        title = _clean(_strip_tags(entry.get("title", "")))
+        link = entry.get("link") or ""
+        if not title or not link:
+            continue
+        link = urljoin(feed_url, link)
+        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+        published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        summary = _clean(_strip_tags(entry.get("summary", "")))[:2000] or None
+        entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
+    return entries
+
+
+def _strip_tags(fragment: str) -> str:
+    if "<" not in fragment:
+        return fragment
+    root = parse_html(f"<div>{fragment}</div>")
+    return root.text_content() if root is not None else fragment
+
+
+def feed_text(entries: list[FeedEntry]) -> str:
+    """The stored text of a feed: each entry's title and summary, so quotes stay verbatim."""
+    return "\n".join(f"{e.title}\n{e.summary or ''}".strip() for e in entries)

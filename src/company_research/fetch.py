@@ -1,0 +1,409 @@
+"""Fetch: the only code that talks HTTP. Politeness, robots.txt, caps, redirects, retries."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit
+
+from company_research import errors
+from company_research.challenge import detect_block
+from company_research.encoding import decode_body, media_type
+from company_research.models import FetchedPage
+from company_research.scope import host_of, in_scope, is_private_address, resolve_url
+from company_research.settings import Settings
+
+if TYPE_CHECKING:
+    import httpx
+    from protego import Protego
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/xml",
+        "text/xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/json",
+    }
+)
+SITEMAP_TYPES = FEED_TYPES | {"text/plain", "application/gzip", "application/x-gzip"}
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True)
+class FetchRecord:
+    """One line of the fetch log: what we asked, what came back."""
+
+    url: str
+    status: int | None
+    bytes: int
+    elapsed_ms: int
+    fetched_at: str
+    error: str | None = None
+
+
+def make_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """The one place an HTTP client is built: HTTP/1.1, our timeouts, no automatic redirects."""
+    import httpx
+
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+    timeout = httpx.Timeout(
+        settings.read_timeout, connect=settings.connect_timeout, pool=settings.page_deadline
+    )
+    return httpx.AsyncClient(
+        http2=False,
+        follow_redirects=False,
+        timeout=timeout,
+        limits=limits,
+        transport=transport,
+        headers={"User-Agent": settings.user_agent},
+        trust_env=False,
+    )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+class _HostState:
+    def __init__(self, concurrency: int) -> None:
+        self.semaphore = asyncio.Semaphore(concurrency)
+        self.lock = asyncio.Lock()
+        self.next_start = 0.0
+        self.delay = 0.0
+        self.robots: Protego | None = None
+        self.robots_verdict: str | None = None  # None (parsed), "allow-all", "disallow-all"
+        self.robots_loaded = False
+        self.robots_lock = asyncio.Lock()
+        self.robots_body: str | None = None
+
+
+class Fetcher:
+    """Fetches URLs of one company politely; keeps a log of every request it made."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: Settings,
+        domain: str,
+        validators: dict[str, tuple[str | None, str | None]] | None = None,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.domain = domain
+        self.validators = {} if settings.fresh else dict(validators or {})
+        self.log: list[FetchRecord] = []
+        self.notices: list[str] = []
+        self._hosts: dict[str, _HostState] = {}
+
+    def _host(self, host: str) -> _HostState:
+        state = self._hosts.get(host)
+        if state is None:
+            state = _HostState(self.settings.per_host_concurrency)
+            state.delay = self.settings.min_delay
+            self._hosts[host] = state
+        return state
+
+    async def allowed(self, url: str) -> bool:
+        """robots.txt verdict for url (fetched once per host; RFC 9309 on errors)."""
+        if not self.settings.obey_robots:
+            return True
+        parts = urlsplit(url)
+        state = self._host(parts.hostname or "")
+        async with state.robots_lock:
+            if not state.robots_loaded:
+                await self._load_robots(f"{parts.scheme}://{parts.netloc}/robots.txt", state)
+                state.robots_loaded = True
+        if state.robots_verdict == "allow-all":
+            return True
+        if state.robots_verdict == "disallow-all" or state.robots is None:
+            return False
+        return bool(state.robots.can_fetch(url, self.settings.user_agent))
+
+    def robots_text(self, host: str) -> str | None:
+        state = self._hosts.get(host)
+        return state.robots_body if state else None
+
+    async def _load_robots(self, robots_url: str, state: _HostState) -> None:
+        from protego import Protego
+
+        try:
+            status, headers, body, _final = await self._request(robots_url, conditional=False)
+        except errors.FetchError as exc:
+            # RFC 9309: unreachable robots.txt means "assume disallowed for now"; a redirect
+            # off-site or a 4xx-ish failure means there is no robots.txt we can honour.
+            state.robots_verdict = "allow-all" if exc.status and exc.status < 500 else "disallow-all"
+            return
+        if 400 <= status < 500:
+            state.robots_verdict = "allow-all"
+            return
+        if status >= 500:
+            state.robots_verdict = "disallow-all"
+            return
+        text = decode_body(body, headers.get("content-type"))[:500_000]
+        state.robots_body = text
+        try:
+            state.robots = Protego.parse(text)
+        except Exception:  # noqa: BLE001 (protego raises plain errors on garbage; treat as none)
+            state.robots_verdict = "allow-all"
+            return
+        delay = state.robots.crawl_delay(self.settings.user_agent)
+        if delay:
+            capped = min(float(delay), self.settings.max_crawl_delay)
+            state.delay = max(state.delay, capped)
+            if float(delay) > capped:
+                self.notices.append(
+                    f"{host_of(robots_url)} asks for a {delay:g}s crawl delay; we wait {capped:g}s"
+                )
+
+    async def fetch(
+        self,
+        url: str,
+        *,
+        accept: Iterable[str] = HTML_TYPES,
+        max_bytes: int | None = None,
+        conditional: bool = True,
+    ) -> FetchedPage:
+        """GET url within scope and politeness; raise FetchError (a subclass) on any failure."""
+        if not await self.allowed(url):
+            self._record(url, None, 0, 0, "disallowed by robots.txt")
+            raise errors.DisallowedError(url, "robots.txt disallows it")
+        started = time.monotonic()
+        status, headers, body, final_url = await self._request(
+            url, conditional=conditional, max_bytes=max_bytes
+        )
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        ctype = media_type(headers.get("content-type"))
+        etag, modified = headers.get("etag"), headers.get("last-modified")
+        if status == 304:
+            stored_etag, stored_modified = self.validators.get(url, (None, None))
+            return FetchedPage(
+                url=final_url, requested_url=url, status=304, content_type=ctype, body=b"",
+                text="", fetched_at=now_iso(), elapsed_ms=elapsed_ms,
+                etag=etag or stored_etag, last_modified=modified or stored_modified,
+                not_modified=True,
+            )  # fmt: skip
+        if status >= 400:
+            raise errors.FetchError(final_url, f"HTTP {status}", status=status)
+        accepted = frozenset(accept)
+        if ctype and ctype not in accepted and not _sniff_ok(body, accepted):
+            raise errors.BadContentTypeError(final_url, f"content type {ctype!r}", status=status)
+        text = decode_body(body, headers.get("content-type"))
+        if accepted & HTML_TYPES:
+            reason = detect_block(status, text, headers)
+            if reason:
+                raise errors.ChallengeError(final_url, reason, status=status)
+        return FetchedPage(
+            url=final_url, requested_url=url, status=status, content_type=ctype or "text/html",
+            body=body, text=text, fetched_at=now_iso(), elapsed_ms=elapsed_ms,
+            etag=etag, last_modified=modified,
+        )  # fmt: skip
+
+    async def _request(
+        self, url: str, *, conditional: bool, max_bytes: int | None = None
+    ) -> tuple[int, dict[str, str], bytes, str]:
+        """Follow redirects by hand, checking every hop against scope and robots."""
+        current = url
+        for _hop in range(self.settings.max_redirects + 1):
+            status, headers, body = await self._request_once(
+                current, conditional=conditional and current == url, max_bytes=max_bytes
+            )
+            if status not in REDIRECT_STATUSES:
+                return status, headers, body, current
+            location = headers.get("location")
+            if not location:
+                return status, headers, body, current
+            target = self._unresolve(urljoin(current, location.strip()))
+            self._check_scope(target)
+            if target != url and not current.endswith("/robots.txt") and not await self.allowed(target):
+                raise errors.DisallowedError(target, "robots.txt disallows the redirect target")
+            current = target
+        raise errors.FetchError(url, f"more than {self.settings.max_redirects} redirects")
+
+    def _check_scope(self, url: str) -> None:
+        host = host_of(url)
+        scheme = urlsplit(url).scheme
+        if scheme not in ("http", "https"):
+            raise errors.OutOfScopeError(url, f"redirect to a {scheme or 'bad'} URL")
+        if is_private_address(host):
+            raise errors.OutOfScopeError(url, "redirect to a private or local address")
+        if not in_scope(url, self.domain):
+            raise errors.OutOfScopeError(url, f"redirect off {self.domain}")
+
+    def _unresolve(self, url: str) -> str:
+        """A Location that points into a --resolve base maps back to the site's own URL."""
+        for host, base in self.settings.resolve.items():
+            if url.startswith(base + "/") or url == base:
+                return f"https://{host}{url[len(base) :] or '/'}"
+        return url
+
+    async def _request_once(
+        self, url: str, *, conditional: bool, max_bytes: int | None
+    ) -> tuple[int, dict[str, str], bytes]:
+        import httpx
+
+        host = host_of(url)
+        state = self._host(host)
+        headers = {
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Encoding": "gzip, deflate",
+            "Accept-Language": "en, *;q=0.5",
+        }
+        if conditional and url in self.validators:
+            etag, modified = self.validators[url]
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        target = resolve_url(url, self.settings.resolve)
+        if target == url and self.settings.resolved_only:
+            raise errors.OutOfScopeError(url, "not mapped by --resolve (resolved-only mode)")
+        if target != url:
+            headers["Host"] = host
+            headers["X-Forwarded-Proto"] = urlsplit(url).scheme
+        cap = max_bytes or self.settings.max_body_bytes
+        last_error = "no attempt"
+        for attempt in range(self.settings.retries + 1):
+            started = time.monotonic()
+            try:
+                async with state.semaphore:
+                    await self._wait_turn(state)
+                    async with asyncio.timeout(self.settings.page_deadline):
+                        status, resp_headers, body = await self._stream(target, headers, cap, url)
+            except errors.FetchError as exc:
+                self._record(url, exc.status, 0, _ms(started), exc.reason)
+                raise
+            except (httpx.TransportError, TimeoutError, httpx.StreamError) as exc:
+                last_error = _describe(exc)
+                self._record(url, None, 0, _ms(started), last_error)
+                if attempt < self.settings.retries:
+                    await asyncio.sleep(self._backoff(attempt, None))
+                    continue
+                raise errors.FetchError(url, last_error) from exc
+            self._record(url, status, len(body), _ms(started), None)
+            if status in RETRY_STATUSES and attempt < self.settings.retries:
+                wait = self._backoff(attempt, resp_headers.get("retry-after"))
+                if wait > self.settings.max_retry_after:
+                    return status, resp_headers, body
+                await asyncio.sleep(wait)
+                continue
+            return status, resp_headers, body
+        raise errors.FetchError(url, last_error)
+
+    async def _wait_turn(self, state: _HostState) -> None:
+        if state.delay <= 0:
+            return
+        async with state.lock:
+            now = time.monotonic()
+            wait = max(0.0, state.next_start - now)
+            state.next_start = max(now, state.next_start) + state.delay
+        if wait:
+            await asyncio.sleep(wait)
+
+    async def _stream(
+        self, target: str, headers: dict[str, str], cap: int, url: str
+    ) -> tuple[int, dict[str, str], bytes]:
+        async with self.client.stream("GET", target, headers=headers) as resp:
+            resp_headers = {k.lower(): v for k, v in resp.headers.items()}
+            if resp.status_code in REDIRECT_STATUSES or resp.status_code == 304:
+                return resp.status_code, resp_headers, b""
+            declared = resp_headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > cap:
+                raise errors.TooLargeError(url, f"body of {int(declared):,} bytes is over the cap")
+            decoder = _Decoder(resp_headers.get("content-encoding", ""), url)
+            chunks: list[bytes] = []
+            size = 0
+            async for raw in resp.aiter_raw():
+                piece = decoder.feed(raw, cap - size + 1)
+                size += len(piece)
+                if size > cap:
+                    raise errors.TooLargeError(url, f"body over the {cap:,}-byte cap")
+                chunks.append(piece)
+            return resp.status_code, resp_headers, b"".join(chunks)
+
+    def _backoff(self, attempt: int, retry_after: str | None) -> float:
+        if retry_after:
+            seconds = _parse_retry_after(retry_after)
+            if seconds is not None:
+                return seconds
+        return self.settings.backoff_base * (2**attempt) * (1 + random.random() / 2)  # noqa: S311
+
+    def _record(self, url: str, status: int | None, size: int, ms: int, error: str | None) -> None:
+        self.log.append(FetchRecord(url, status, size, ms, now_iso(), error))
+
+
+class _Decoder:
+    """Content-Encoding decoder with a bound on output per call (gzip bombs stop at the cap)."""
+
+    def __init__(self, encoding: str, url: str) -> None:
+        encoding = encoding.strip().lower()
+        self.url = url
+        if encoding in ("", "identity"):
+            self._zlib = None
+        elif encoding in ("gzip", "x-gzip", "deflate"):
+            self._zlib = zlib.decompressobj(47)  # 32+15: gzip or zlib header, auto-detected
+            self._raw_deflate = encoding == "deflate"
+        else:
+            raise errors.FetchError(url, f"unsupported content encoding {encoding!r}")
+
+    def feed(self, data: bytes, limit: int) -> bytes:
+        if self._zlib is None:
+            return data
+        try:
+            out = self._zlib.decompress(data, max(limit, 1))
+        except zlib.error as exc:
+            if self._raw_deflate:
+                self._zlib = zlib.decompressobj(-15)
+                self._raw_deflate = False
+                return self.feed(data, limit)
+            raise errors.FetchError(self.url, "corrupt compressed body") from exc
+        if self._zlib.unconsumed_tail:
+            raise errors.TooLargeError(self.url, "compressed body inflates past the cap")
+        return out
+
+
+def _sniff_ok(body: bytes, accepted: frozenset[str]) -> bool:
+    head = body[:512].lstrip().lower()
+    if accepted & HTML_TYPES:
+        return head.startswith((b"<!doctype html", b"<html"))
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex"))
+
+
+def _parse_retry_after(value: str) -> float | None:
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _describe(exc: Exception) -> str:
+    import httpx
+
+    if isinstance(exc, TimeoutError | httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "could not connect"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "connection closed mid-response"
+    return type(exc).__name__
+
+
+def _ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)

@@ -1,0 +1,394 @@
+"""Pipeline: research one company end to end (fetch, discover, extract, store, summarise)."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from company_research import errors
+from company_research.discover import choose_pages, kind_of, post_links, rank_candidates
+from company_research.extract import extract_page, feed_text, parse_feed
+from company_research.fetch import FEED_TYPES, SITEMAP_TYPES, Fetcher, FetchRecord, make_client, now_iso
+from company_research.models import Candidate, Extraction, FeedEntry, FetchedPage, SitemapEntry
+from company_research.scope import canonical_url, host_of, in_scope, normalise_domain
+from company_research.settings import Settings
+from company_research.sitemaps import parse_sitemap, robots_sitemaps
+from company_research.store import Store, StoredPage, open_store
+
+if TYPE_CHECKING:
+    import httpx
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class PageRecord:
+    """A page of this crawl: what was fetched (or reused on 304) and what it says."""
+
+    url: str
+    kind: str
+    fetched_at: str
+    status: int
+    content_type: str
+    etag: str | None
+    last_modified: str | None
+    html: str
+    extraction: Extraction
+    not_modified: bool = False
+
+
+@dataclass
+class Crawl:
+    """Everything one crawl gathered, before it is stored."""
+
+    domain: str
+    started_at: str
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    feeds: dict[str, tuple[FetchedPage, list[FeedEntry]]] = field(default_factory=dict)
+    log: list[FetchRecord] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    requests_made: int = 0
+
+
+@dataclass(frozen=True)
+class ResearchResult:
+    domain: str
+    brief: dict[str, Any]
+    pages_fetched: int
+    pages_not_modified: int
+    requests: int
+    notices: tuple[str, ...]
+
+
+def research(
+    domain_input: str,
+    settings: Settings,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    progress: Progress | None = None,
+) -> ResearchResult:
+    """Crawl a company's site, store what was read, and return a fresh cited brief."""
+    from company_research.summarise import build_brief
+
+    domain = normalise_domain(domain_input)
+    store = open_store(settings.db_path)
+    try:
+        if settings.offline:
+            brief = store.latest_brief(domain)
+            if brief is None:
+                raise errors.NotResearchedError(
+                    f"{domain} has not been researched yet, and --offline forbids the network",
+                    hint=f"run `research {domain}` once online",
+                )
+            return ResearchResult(domain, brief, 0, 0, 0, ())
+        store.touch_company(domain)
+        run_id = store.start_run(domain, "research")
+        validators = store.validators(domain)
+        try:
+            crawl = asyncio.run(_crawl(domain, settings, store, validators, transport, progress))
+        except errors.ResearchError as exc:
+            store.log_fetches(run_id, domain, getattr(exc, "log", []))
+            store.finish_run(run_id, "failed", message=str(exc))
+            store.touch_company(domain, status="failed")
+            raise
+        previous = store.latest_brief(domain)
+        brief = build_brief(domain, crawl, previous)
+        with store.transaction():
+            _save(store, crawl, brief, run_id)
+        fetched = sum(1 for p in crawl.pages.values() if not p.not_modified)
+        unchanged = sum(1 for p in crawl.pages.values() if p.not_modified)
+        return ResearchResult(domain, brief, fetched, unchanged, crawl.requests_made,
+                              tuple(crawl.notices))  # fmt: skip
+    finally:
+        store.close()
+
+
+def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
+    """The latest stored brief of a company (no network)."""
+    domain = normalise_domain(domain_input)
+    store = open_store(settings.db_path)
+    try:
+        brief = store.latest_brief(domain)
+    finally:
+        store.close()
+    if brief is None:
+        raise errors.NotResearchedError(
+            f"no brief stored for {domain}", hint=f"run `research {domain}` first"
+        )
+    return brief
+
+
+def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> None:
+    domain = crawl.domain
+    for record in crawl.pages.values():
+        if record.not_modified:
+            store.mark_seen(record.url, record.fetched_at)
+            continue
+        store.save_page(StoredPage(
+            url=record.url, company=domain, kind=record.kind, status=record.status,
+            fetched_at=record.fetched_at, content_type=record.content_type, etag=record.etag,
+            last_modified=record.last_modified,
+            content_hash=hashlib.sha256(record.extraction.text.encode()).hexdigest(),
+            title=record.extraction.title, text=record.extraction.text, html=record.html,
+            published=record.extraction.published,
+        ))  # fmt: skip
+    for url, (page, entries) in crawl.feeds.items():
+        if page.not_modified:
+            store.mark_seen(url, page.fetched_at)
+            continue
+        store.save_page(StoredPage(
+            url=url, company=domain, kind="feed", status=page.status, fetched_at=page.fetched_at,
+            content_type=page.content_type, etag=page.etag, last_modified=page.last_modified,
+            content_hash=hashlib.sha256(page.body).hexdigest(), title=None,
+            text=feed_text(entries), html=page.text,
+        ))  # fmt: skip
+    store.log_fetches(run_id, domain, crawl.log)
+    sources = {s["id"]: s["url"] for s in brief["sources"]}
+    store.save_posts(domain, [
+        {"url": p["url"], "title": p["title"], "published": p["published"],
+         "summary": p["summary"], "source_url": sources.get(p["source"])}
+        for p in brief["posts"]
+    ])  # fmt: skip
+    store.replace_facts(domain, _facts_of(brief, sources))
+    store.save_brief(domain, brief)
+    store.touch_company(domain, name=brief["company"]["name"], status="ok")
+    errors_count = sum(1 for r in crawl.log if r.error or (r.status or 0) >= 400)
+    store.finish_run(
+        run_id, "ok",
+        pages_fetched=sum(1 for p in crawl.pages.values() if not p.not_modified),
+        pages_not_modified=sum(1 for p in crawl.pages.values() if p.not_modified),
+        requests=crawl.requests_made, bytes=sum(r.bytes for r in crawl.log), errors=errors_count,
+        message="; ".join(crawl.notices)[:2000] or None,
+    )  # fmt: skip
+
+
+def _facts_of(brief: dict[str, Any], sources: dict[int, str]) -> list[dict[str, Any]]:
+    facts: list[dict[str, Any]] = []
+    company = brief["company"]
+    for key, source_id in company.get("sources", {}).items():
+        if company.get(key):
+            facts.append({"kind": "company", "key": key, "value": str(company[key]),
+                          "source_url": sources.get(source_id), "evidence": None})  # fmt: skip
+    if brief["mission"]:
+        facts.append({"kind": "mission", "key": "mission", "value": brief["mission"]["text"],
+                      "source_url": sources.get(brief["mission"]["source"]), "evidence": None})  # fmt: skip
+    for section in ("values", "offerings"):
+        for i, item in enumerate(brief[section]):
+            facts.append({"kind": section, "key": f"{i:03d}", "value": item["text"],
+                          "source_url": sources.get(item["source"]), "evidence": None})  # fmt: skip
+    return facts
+
+
+async def _crawl(
+    domain: str,
+    settings: Settings,
+    store: Store,
+    validators: dict[str, tuple[str | None, str | None]],
+    transport: httpx.AsyncBaseTransport | None,
+    progress: Progress | None,
+) -> Crawl:
+    crawl = Crawl(domain=domain, started_at=now_iso())
+    say = progress or (lambda _msg: None)
+    async with make_client(settings, transport) as client:
+        fetcher = Fetcher(client, settings, domain, validators)
+        try:
+            await _crawl_with(fetcher, crawl, settings, store, say)
+        except errors.ResearchError as exc:
+            exc.log = fetcher.log  # type: ignore[attr-defined]
+            raise
+        finally:
+            crawl.log = fetcher.log
+            crawl.requests_made = len(fetcher.log)
+            crawl.notices[:0] = fetcher.notices
+    return crawl
+
+
+async def _crawl_with(
+    fetcher: Fetcher, crawl: Crawl, settings: Settings, store: Store, say: Progress
+) -> None:
+    domain = crawl.domain
+    budget = [settings.max_pages]
+    say(f"fetching https://{domain}/")
+    home = await _fetch_home(fetcher, domain, store)
+    crawl.pages[home.url] = home
+    budget[0] -= 1
+    if home.extraction.javascript_only:
+        raise errors.JavaScriptOnlyError(
+            f"{domain} renders its pages with JavaScript only; there is no text to read",
+            hint="a saved copy of the rendered page can be served with --resolve",
+        )
+
+    # Round 2: sitemaps and feeds the home page and robots.txt point to.
+    say("reading sitemaps and feeds")
+    sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
+    if not sitemap_urls:
+        sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
+    feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
+    sitemap_task = _read_sitemaps(fetcher, sitemap_urls, settings, budget)
+    feed_tasks = [_read_feed(fetcher, crawl, u, settings, budget) for u in feed_urls]
+    entries, *_ = await asyncio.gather(sitemap_task, *feed_tasks)
+
+    # Round 3: the pages by kind, ranked from links and sitemap.
+    ranked = rank_candidates(home.extraction.links, domain, entries)
+    chosen = choose_pages(ranked, max(0, budget[0]), set(crawl.pages) | {canonical_url(home.url)})
+    say(f"reading {len(chosen)} pages")
+    await _fetch_pages(fetcher, crawl, chosen, store, budget)
+
+    # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
+    # and, for blogs without a feed, the posts listed on the index.
+    more_links = [link for p in crawl.pages.values() for link in p.extraction.links]
+    ranked = rank_candidates(more_links, domain, entries)
+    have_kinds = {p.kind for p in crawl.pages.values()}
+    second = [c for c in choose_pages(ranked, max(0, budget[0]), set(crawl.pages))
+              if c.kind in ("mission", "values", "blog", "press") and c.kind not in have_kinds]  # fmt: skip
+    new_feeds = [
+        u for p in crawl.pages.values() if p.kind in ("blog", "press")
+        for u in p.extraction.feeds if in_scope(u, domain) and u not in crawl.feeds
+    ][:2]  # fmt: skip
+    await asyncio.gather(
+        _fetch_pages(fetcher, crawl, second, store, budget),
+        *(_read_feed(fetcher, crawl, u, settings, budget) for u in new_feeds),
+    )
+    posts = _posts_to_fetch(crawl, settings, entries)
+    if posts:
+        say(f"reading {len(posts)} posts")
+        await _fetch_pages(fetcher, crawl, posts[: max(0, budget[0])], store, budget)
+
+
+async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord:
+    url = f"https://{domain}/"
+    try:
+        page = await fetcher.fetch(url)
+    except errors.DisallowedError as exc:
+        raise errors.BlockedError(
+            f"robots.txt of {domain} disallows crawling its home page; nothing was fetched"
+        ) from exc
+    except errors.ChallengeError as exc:
+        raise errors.BlockedError(
+            f"{domain} answered with {exc.reason} instead of its home page",
+            hint="save the page from your browser and serve it with --resolve",
+        ) from exc
+    except errors.OutOfScopeError as exc:
+        raise errors.UnreachableError(
+            f"{domain} redirects to {exc.url}, outside {domain}",
+            hint=f"research {host_of(exc.url)} instead" if host_of(exc.url) else None,
+        ) from exc
+    except errors.FetchError as exc:
+        raise errors.UnreachableError(f"{domain} could not be reached: {exc.reason}") from exc
+    record = _record(page, "home", domain, store)
+    if record is None:
+        raise errors.UnreachableError(f"{domain} sent no page we can read")
+    return record
+
+
+def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageRecord | None:
+    html = page.text
+    if page.not_modified:
+        stored = store.page(page.requested_url)
+        if stored is None:
+            return None
+        html = stored.html
+    extraction = extract_page(page.url, html, kind, domain)
+    return PageRecord(
+        url=canonical_url(page.requested_url if page.not_modified else page.url), kind=kind,
+        fetched_at=page.fetched_at, status=200 if page.not_modified else page.status,
+        content_type=page.content_type or "text/html", etag=page.etag,
+        last_modified=page.last_modified, html=html, extraction=extraction,
+        not_modified=page.not_modified,
+    )  # fmt: skip
+
+
+async def _fetch_pages(
+    fetcher: Fetcher, crawl: Crawl, candidates: list[Candidate], store: Store, budget: list[int]
+) -> None:
+    async def one(candidate: Candidate) -> None:
+        try:
+            page = await fetcher.fetch(candidate.url)
+        except errors.FetchError as exc:
+            if candidate.kind != "post":
+                crawl.notices.append(f"{candidate.kind} page {exc.url} skipped: {exc.reason}")
+            return
+        record = _record(page, candidate.kind, crawl.domain, store)
+        if record is not None and record.url not in crawl.pages:
+            crawl.pages[record.url] = record
+
+    todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
+    budget[0] -= len(todo)
+    await asyncio.gather(*(one(c) for c in todo))
+
+
+async def _read_sitemaps(
+    fetcher: Fetcher, urls: list[str], settings: Settings, budget: list[int]
+) -> list[SitemapEntry]:
+    entries: list[SitemapEntry] = []
+    queue = [u for u in urls if in_scope(u, fetcher.domain)][:3]
+    seen: set[str] = set()
+    while queue and budget[0] > 0 and len(seen) < 6:
+        batch = [u for u in queue if u not in seen][:3]
+        queue = []
+        seen.update(batch)
+        budget[0] -= len(batch)
+        results = await asyncio.gather(
+            *(_one_sitemap(fetcher, u, settings) for u in batch), return_exceptions=False
+        )
+        for sitemap in results:
+            if sitemap is None:
+                continue
+            entries.extend(sitemap.entries)
+            children = [c for c in sitemap.children if in_scope(c, fetcher.domain)]
+            # Page and post sitemaps say most about a company; skip image/product dumps.
+            children.sort(key=lambda c: (not any(w in c for w in ("page", "post", "news")), c))
+            queue.extend(children[:3])
+    return entries[:5000]
+
+
+async def _one_sitemap(fetcher: Fetcher, url: str, settings: Settings) -> Any:
+    try:
+        page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=settings.max_sitemap_bytes,
+                                   conditional=False)  # fmt: skip
+        return parse_sitemap(page.body, page.url, settings.max_sitemap_bytes)
+    except errors.FetchError:
+        return None
+
+
+async def _read_feed(
+    fetcher: Fetcher, crawl: Crawl, url: str, settings: Settings, budget: list[int]
+) -> None:
+    if budget[0] <= 0 or url in crawl.feeds:
+        return
+    budget[0] -= 1
+    try:
+        page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes,
+                                   conditional=False)  # fmt: skip
+    except errors.FetchError as exc:
+        crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
+        return
+    entries = [e for e in parse_feed(page.body, page.url) if in_scope(e.url, crawl.domain)]
+    if entries:
+        crawl.feeds[canonical_url(page.url)] = (page, entries)
+
+
+def _posts_to_fetch(crawl: Crawl, settings: Settings, sitemap: list[SitemapEntry]) -> list[Candidate]:
+    """Posts need fetching only when no feed gave them (their dates and summaries)."""
+    if any(entries for _page, entries in crawl.feeds.values()):
+        return []
+    found: list[Candidate] = []
+    for record in crawl.pages.values():
+        if record.kind in ("blog", "press"):
+            found += post_links(record.url, record.extraction.content_links, crawl.domain,
+                                settings.max_posts)  # fmt: skip
+    if not found:
+        dated = sorted((e for e in sitemap if e.lastmod), key=lambda e: e.lastmod or "", reverse=True)
+        for entry in dated:
+            kind, _score, _reason = kind_of(entry.url)
+            if kind is None and any(p.kind in ("blog", "press") and entry.url.startswith(p.url)
+                                    for p in crawl.pages.values()):  # fmt: skip
+                found.append(Candidate(url=entry.url, kind="post", score=1.0, reason="sitemap",
+                                       published=entry.lastmod))  # fmt: skip
+    unique: dict[str, Candidate] = {}
+    for candidate in found:
+        unique.setdefault(candidate.url, candidate)
+    return list(unique.values())[: settings.max_posts + 2]

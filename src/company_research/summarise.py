@@ -1,0 +1,425 @@
+"""Summarise: build the brief (the JSON contract) from what a crawl read, every item cited."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from company_research.discover import fold
+from company_research.extract import feed_text, parse_html
+from company_research.keywords import (
+    CTA_WORDS,
+    EMPLOYEE_PATTERNS,
+    FOUNDED_PATTERNS,
+    HQ_PATTERNS,
+    MISSION_HEADINGS,
+    MISSION_PHRASES,
+    SOCIAL_HOSTS,
+    VALUES_HEADINGS,
+)
+from company_research.models import OrgFacts
+from company_research.ranking import rank_sentences, split_sentences
+
+if TYPE_CHECKING:
+    from company_research.pipeline import Crawl, PageRecord
+
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+TITLE_SEPARATORS = re.compile(r"\s+[|–—·:-]\s+|\s+-\s+")
+MISSION_PAGE_ORDER = ("mission", "about", "values", "home", "careers", "products")
+VALUES_PAGE_ORDER = ("values", "mission", "about", "careers", "home")
+
+
+@dataclass
+class SourceBook:
+    """Numbers sources in the order the brief first cites them."""
+
+    by_url: dict[str, int] = field(default_factory=dict)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    texts: dict[int, str] = field(default_factory=dict)
+
+    def cite(self, url: str, title: str | None, kind: str, fetched_at: str, text: str) -> int:
+        if url not in self.by_url:
+            source_id = len(self.rows) + 1
+            self.by_url[url] = source_id
+            self.rows.append({"id": source_id, "url": url, "title": title, "kind": kind,
+                              "fetched_at": fetched_at})  # fmt: skip
+            self.texts[source_id] = text
+        return self.by_url[url]
+
+
+def build_brief(domain: str, crawl: Crawl, previous: dict[str, Any] | None) -> dict[str, Any]:
+    """The brief of one crawl, as the JSON contract describes it."""
+    book = SourceBook()
+    pages = list(crawl.pages.values())
+
+    def cite(page: PageRecord) -> int:
+        return book.cite(page.url, page.extraction.title, _source_kind(page.kind),
+                         page.fetched_at, page.extraction.text)  # fmt: skip
+
+    company = _company(domain, pages, cite)
+    mission = _mission(pages, cite)
+    values = _values(pages, cite)
+    offerings = _offerings(pages, cite)
+    posts = _posts(crawl, book, company.get("name"))
+    brief: dict[str, Any] = {
+        "domain": domain,
+        "generated_at": _now(),
+        "as_of": None,
+        "company": company,
+        "mission": mission,
+        "values": values,
+        "offerings": offerings,
+        "posts": posts,
+        "reviews": {"sites": [], "pros": [], "cons": [], "quotes": [], "unavailable": []},
+        "talking_points": [],
+        "questions": [],
+        "changes": _changes(previous, mission, values, posts),
+        "notices": list(dict.fromkeys(crawl.notices)),
+        "sources": [],
+    }
+    brief["talking_points"] = _talking_points(brief, pages, book, cite)
+    brief["questions"] = _questions(brief, pages, cite)
+    brief["sources"] = book.rows
+    brief["as_of"] = max((s["fetched_at"] for s in book.rows), default=None)
+    return brief
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _source_kind(kind: str) -> str:
+    return kind if kind in ("home", "about", "mission", "values", "careers", "blog", "post",
+                            "press", "products", "contact", "feed") else "other"  # fmt: skip
+
+
+def _pages_by_kind(pages: list[PageRecord], order: tuple[str, ...]) -> list[PageRecord]:
+    return sorted((p for p in pages if p.kind in order), key=lambda p: order.index(p.kind))
+
+
+# -- company snapshot ----------------------------------------------------------------------
+def _company(domain: str, pages: list[PageRecord], cite: Any) -> dict[str, Any]:
+    ordered = _pages_by_kind(pages, ("home", "about", "mission", "values", "careers", "contact",
+                                     "products", "press", "blog"))  # fmt: skip
+    home = next((p for p in pages if p.kind == "home"), None)
+    fields: dict[str, Any] = {k: None for k in ("name", "tagline", "description", "founded",
+                                                 "headquarters", "employees", "industry")}  # fmt: skip
+    sources: dict[str, int] = {}
+    links: dict[str, str] = {}
+
+    def put(key: str, value: str | None, page: PageRecord) -> None:
+        if value and not fields[key]:
+            fields[key] = value.strip()[:300]
+            sources[key] = cite(page)
+
+    for page in ordered:
+        org = page.extraction.organization or OrgFacts()
+        put("name", org.name, page)
+        put("tagline", org.slogan, page)
+        put("description", org.description, page)
+        put("founded", org.founded, page)
+        put("headquarters", org.headquarters, page)
+        put("employees", org.employees, page)
+        put("industry", org.industry, page)
+        for network, url in org.links.items():
+            links.setdefault(network, url)
+    if home is not None:
+        put("name", home.extraction.site_name or _name_from_titles(pages), home)
+        put("tagline", _tagline(home), home)
+        put("description", home.extraction.description, home)
+        links.update({k: v for k, v in _social_links(home).items() if k not in links})
+    for page in ordered:
+        full = _full_text(page)
+        put("founded", _first_match(FOUNDED_PATTERNS, full, "year"), page)
+        put("headquarters", _first_match(HQ_PATTERNS, full, "place", flags=0), page)
+        put("employees", _first_match(EMPLOYEE_PATTERNS, full, "count"), page)
+    if not fields["description"]:
+        about = next((p for p in pages if p.kind == "about"), None)
+        if about is not None:
+            best = rank_sentences(about.extraction.text, limit=1)
+            put("description", best[0] if best else None, about)
+    if home is not None:
+        links = {"website": home.url, **links}
+    fields["links"] = links
+    fields["sources"] = sources
+    return fields
+
+
+def _name_from_titles(pages: list[PageRecord]) -> str | None:
+    counts: dict[str, int] = {}
+    for page in pages:
+        for part in TITLE_SEPARATORS.split(page.extraction.title or ""):
+            part = part.strip()
+            if 1 <= len(part.split()) <= 4:
+                counts[part] = counts.get(part, 0) + 1
+    common = [name for name, n in counts.items() if n >= 2]
+    return max(common, key=lambda n: counts[n]) if common else None
+
+
+def _tagline(home: PageRecord) -> str | None:
+    for tag, text in home.extraction.blocks[:12]:
+        if tag == "h1" and 2 <= len(text.split()) <= 14:
+            return text
+    return None
+
+
+def _social_links(page: PageRecord) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for url, _text in page.extraction.links:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").removeprefix("www.")
+        network = SOCIAL_HOSTS.get(host) or next(
+            (n for h, n in SOCIAL_HOSTS.items() if host.endswith("." + h)), None
+        )
+        path = parts.path.strip("/")
+        if network and path and not re.search(r"share|intent|sharer|hashtag", url):
+            found.setdefault(network, url)
+    return found
+
+
+def _full_text(page: PageRecord) -> str:
+    root = parse_html(page.html)
+    if root is None:
+        return page.extraction.text
+    for el in root.iter("script", "style", "noscript", "template"):
+        el.text = ""
+    body = root.find("body")
+    return re.sub(r"\s+", " ", (body if body is not None else root).text_content())
+
+
+def _first_match(patterns: tuple[str, ...], text: str, group: str, flags: int = re.I) -> str | None:
+    for pattern in patterns:
+        match = re.search(pattern, text, flags)
+        if match:
+            return match.group(group).strip(" .,")
+    return None
+
+
+# -- mission, values, offerings ------------------------------------------------------------
+def _is_heading(tag: str) -> bool:
+    return tag in HEADINGS
+
+
+def _heading_matches(text: str, table: tuple[str, ...]) -> bool:
+    folded = fold(text).strip(" :.!")
+    return any(folded == fold(h) or folded.startswith(fold(h) + " ") for h in table)
+
+
+def _mission(pages: list[PageRecord], cite: Any) -> dict[str, Any] | None:
+    ordered = _pages_by_kind(pages, MISSION_PAGE_ORDER)
+    for page in ordered:  # a sentence that says "our mission is ..." wins
+        for _tag, text in page.extraction.blocks:
+            for sentence in split_sentences(text):
+                if any(phrase in sentence.lower() for phrase in MISSION_PHRASES):
+                    return {"text": sentence[:400], "source": cite(page)}
+    for page in ordered:  # else the paragraph under a "Mission" / "Why we exist" heading
+        blocks = page.extraction.blocks
+        for i, (tag, text) in enumerate(blocks):
+            if _is_heading(tag) and _heading_matches(text, MISSION_HEADINGS):
+                for next_tag, next_text in blocks[i + 1 : i + 4]:
+                    if not _is_heading(next_tag) and len(next_text.split()) >= 6:
+                        sentence = split_sentences(next_text)[0]
+                        return {"text": sentence[:400], "source": cite(page)}
+    return None
+
+
+def _section_after(blocks: tuple[tuple[str, str], ...], start: int) -> list[tuple[str, str]]:
+    """Blocks after heading `start`, up to the next heading of the same or higher rank."""
+    level = int(blocks[start][0][1])
+    out: list[tuple[str, str]] = []
+    for tag, text in blocks[start + 1 :]:
+        if _is_heading(tag) and int(tag[1]) <= level:
+            break
+        out.append((tag, text))
+    return out[:60]
+
+
+def _items_of(section: list[tuple[str, str]]) -> list[str]:
+    """Named items of a section: sub-headings with their first sentence, or list items."""
+    items: list[str] = []
+    sub_levels = [int(t[1]) for t, _ in section if _is_heading(t)]
+    if sub_levels:
+        top = min(sub_levels)
+        for i, (tag, text) in enumerate(section):
+            if _is_heading(tag) and int(tag[1]) == top:
+                detail = next((t for g, t in section[i + 1 : i + 3] if not _is_heading(g)), "")
+                first = split_sentences(detail)[0] if detail else ""
+                items.append(f"{text.rstrip(':.')}: {first}" if first else text)
+        return items
+    for i, (tag, text) in enumerate(section):
+        if tag in ("li", "dt"):
+            detail = section[i + 1][1] if tag == "dt" and i + 1 < len(section) else ""
+            items.append(f"{text.rstrip(':.')}: {split_sentences(detail)[0]}" if detail else text)
+    return items
+
+
+def _values(pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
+    for page in _pages_by_kind(pages, VALUES_PAGE_ORDER):
+        blocks = page.extraction.blocks
+        for i, (tag, text) in enumerate(blocks):
+            if _is_heading(tag) and _heading_matches(text, VALUES_HEADINGS):
+                items = [t for t in _items_of(_section_after(blocks, i)) if len(t) <= 400]
+                if len(items) >= 2:
+                    source = cite(page)
+                    return [{"text": t, "source": source} for t in items[:8]]
+    return []
+
+
+def _offerings(pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for page in _pages_by_kind(pages, ("products",)):
+        blocks = page.extraction.blocks
+        levels = [int(tag[1]) for tag, _ in blocks if _is_heading(tag) and tag != "h1"]
+        if not levels:
+            continue
+        for i, (tag, text) in enumerate(blocks):
+            if not _is_heading(tag) or tag == "h1" or len(text.split()) > 7:
+                continue
+            lowered = fold(text)
+            if any(word in lowered for word in CTA_WORDS) or lowered.endswith("?"):
+                continue
+            detail = next((t for g, t in blocks[i + 1 : i + 3] if not _is_heading(g)), "")
+            if len(detail.split()) < 5:
+                continue
+            sentence = split_sentences(detail)[0]
+            found.append({"text": f"{text.rstrip(':.')}: {sentence}", "source": cite(page)})
+            if len(found) >= 6:
+                return found
+    return found
+
+
+# -- posts ---------------------------------------------------------------------------------
+def _posts(crawl: Crawl, book: SourceBook, site_name: str | None) -> list[dict[str, Any]]:
+    posts: dict[str, dict[str, Any]] = {}
+    post_pages = {p.url: p for p in crawl.pages.values() if p.kind == "post"}
+    for feed_url, (page, entries) in crawl.feeds.items():
+        text = feed_text(entries)
+        for entry in entries:
+            if entry.url in post_pages:
+                continue  # the page itself is the better source
+            summary = _one_line(entry.summary or "")
+            source = book.cite(feed_url, page.url, "feed", page.fetched_at, text)
+            posts.setdefault(entry.url, {"title": entry.title, "url": entry.url,
+                                         "published": entry.published, "summary": summary,
+                                         "source": source})  # fmt: skip
+    for url, page in post_pages.items():
+        ex = page.extraction
+        title = _strip_site(ex.title or "", site_name) or url
+        meta_title = next((a.headline for a in ex.articles if a.headline), None)
+        summary = _one_line(ex.text) or _one_line(ex.description or "")
+        source = book.cite(url, ex.title, "post", page.fetched_at, ex.text)
+        posts[url] = {"title": meta_title or title, "url": url, "published": ex.published,
+                      "summary": summary, "source": source}  # fmt: skip
+    ordered = sorted(posts.values(), key=lambda p: p["published"] or "", reverse=True)
+    return ordered[:6]
+
+
+def _strip_site(title: str, site_name: str | None) -> str:
+    parts = [p.strip() for p in TITLE_SEPARATORS.split(title) if p.strip()]
+    if len(parts) > 1 and site_name:
+        parts = [p for p in parts if fold(p) != fold(site_name)] or parts
+    return parts[0] if parts else title
+
+
+def _one_line(text: str) -> str | None:
+    best = rank_sentences(text, limit=1, max_words=45)
+    return best[0] if best else None
+
+
+# -- talking points and questions -----------------------------------------------------------
+def _talking_points(
+    brief: dict[str, Any], pages: list[PageRecord], book: SourceBook, cite: Any
+) -> list[dict[str, Any]]:
+    points: list[dict[str, Any]] = []
+
+    def add(text: str, evidence: str | None, source: int) -> None:
+        if evidence and evidence in book.texts.get(source, ""):
+            points.append({"text": text, "evidence": evidence, "source": source})
+
+    name = brief["company"]["name"] or brief["domain"]
+    if brief["mission"]:
+        add(f"{name} states its mission plainly; connect one result of yours to it.",
+            brief["mission"]["text"], brief["mission"]["source"])  # fmt: skip
+    for post in brief["posts"][:2]:
+        when = _month(post["published"])
+        add(f"Their {when}post \u201c{post['title']}\u201d: mention it and what it tells you "
+            "about their priorities.", post["summary"], post["source"])  # fmt: skip
+    for value in brief["values"][:2]:
+        quote = value["text"].split(": ", 1)[-1]
+        label = value["text"].split(": ", 1)[0]
+        add(f"They name \u201c{label}\u201d as a value: bring a story that shows it.",
+            quote, value["source"])  # fmt: skip
+    if brief["offerings"]:
+        offer = brief["offerings"][0]
+        add(f"Know their offering {offer['text'].split(': ', 1)[0]} and who it serves.",
+            offer["text"].split(": ", 1)[-1], offer["source"])  # fmt: skip
+    careers = next((p for p in pages if p.kind == "careers"), None)
+    if careers is not None:
+        best = rank_sentences(careers.extraction.text, limit=1)
+        if best:
+            add("Their careers page says how they see working there; echo it in your answers.",
+                best[0], cite(careers))  # fmt: skip
+    return points[:6]
+
+
+def _month(published: str | None) -> str:
+    if not published:
+        return ""
+    try:
+        return datetime.strptime(published[:10], "%Y-%m-%d").strftime("%B %Y ")
+    except ValueError:
+        return ""
+
+
+def _questions(brief: dict[str, Any], pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
+    questions: list[dict[str, Any]] = []
+    if brief["posts"]:
+        post = brief["posts"][0]
+        questions.append({"text": f"Your post \u201c{post['title']}\u201d: how does that work "
+                                  "affect the team I would join?", "source": post["source"]})  # fmt: skip
+    if brief["values"]:
+        value = brief["values"][0]
+        label = value["text"].split(": ", 1)[0]
+        questions.append({"text": f"How does \u201c{label}\u201d show up in how the team makes "
+                                  "decisions day to day?", "source": value["source"]})  # fmt: skip
+    if brief["offerings"]:
+        offer = brief["offerings"][0]
+        label = offer["text"].split(": ", 1)[0]
+        questions.append({"text": f"Where is {label} heading over the next year, and how would "
+                                  "this role contribute?", "source": offer["source"]})  # fmt: skip
+    if brief["mission"]:
+        questions.append({"text": "How do you measure progress on the mission you describe?",
+                          "source": brief["mission"]["source"]})  # fmt: skip
+    careers = next((p for p in pages if p.kind == "careers"), None)
+    if careers is not None:
+        questions.append({"text": "Which of the open roles on your careers page work most closely "
+                                  "with this one?", "source": cite(careers)})  # fmt: skip
+    return questions[:5]
+
+
+def _changes(
+    previous: dict[str, Any] | None,
+    mission: dict[str, Any] | None,
+    values: list[dict[str, Any]],
+    posts: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    if not previous:
+        return []
+    since = previous["generated_at"]
+    changes: list[dict[str, Any]] = []
+    old_posts = {p["url"] for p in previous.get("posts", [])}
+    for post in posts:
+        if post["url"] not in old_posts:
+            changes.append({"kind": "new_post", "text": f"New post: {post['title']}", "since": since})
+    old_mission = (previous.get("mission") or {}).get("text")
+    if mission and old_mission and mission["text"] != old_mission:
+        changes.append({"kind": "mission_changed", "text": f"Mission now reads: {mission['text']}",
+                        "since": since})  # fmt: skip
+    old_values = [v["text"] for v in previous.get("values", [])]
+    if old_values and [v["text"] for v in values] != old_values:
+        changes.append({"kind": "values_changed", "text": "Their stated values changed.",
+                        "since": since})  # fmt: skip
+    return changes
