@@ -45,6 +45,10 @@ _WHATWG_ALIASES = {
 }
 # Labels we never act on: utf-7 is a known XSS vector, x-user-defined is not a text encoding.
 _IGNORED_LABELS = frozenset({"utf-7", "utf7", "x-user-defined"})
+# Python codecs that are no web page's charset.
+_PYTHON_ONLY_CODECS = frozenset(
+    {"utf-7", "idna", "punycode", "unicode-escape", "raw-unicode-escape", "undefined", "charmap"}
+)
 # Detector guesses that are almost always wrong on web pages (EBCDIC, BOM-less UTF-16/32).
 _UNTRUSTED_GUESSES = ("cp037", "cp273", "cp424", "cp500", "cp875", "cp1026", "cp1140")
 _UNTRUSTED_GUESSES += ("utf_16", "utf_32", "utf_7")
@@ -74,10 +78,10 @@ def _codec(label: str) -> str | None:
     name = _WHATWG_ALIASES.get(name, name)
     try:
         codec = codecs.lookup(name).name
-        b"".decode(codec)  # rejects codecs that are not text encodings (base64, rot13...)
-    except (LookupError, ValueError):
+        b"a".decode(codec)  # rejects codecs that are not text encodings (base64, rot13...)
+    except (LookupError, ValueError, TypeError):
         return None
-    return None if codec in ("utf-7",) else codec
+    return None if codec in _PYTHON_ONLY_CODECS else codec
 
 
 @functools.cache

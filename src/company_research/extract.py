@@ -278,8 +278,8 @@ def iso_date(value: str) -> str | None:
     return match.group(0)
 
 
-def parse_feed(body: bytes, feed_url: str) -> list[FeedEntry]:
-    """RSS/Atom/JSON Feed entries from bytes we fetched (feedparser never sees a URL)."""
+def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]:
+    """The title and entries of an RSS/Atom feed we fetched (feedparser never sees a URL)."""
     import io
     import time
 
@@ -293,11 +293,26 @@ def parse_feed(body: bytes, feed_url: str) -> list[FeedEntry]:
         if not title or not link:
             continue
         link = urljoin(feed_url, link)
+        raw = entry.get("published") or entry.get("updated") or ""
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        # The date as the publisher wrote it (its own time zone), not shifted to UTC.
+        published = _written_date(raw) or (time.strftime("%Y-%m-%d", stamp) if stamp else None)
         summary = _clean(_strip_tags(entry.get("summary", "")))[:2000] or None
         entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
-    return entries
+    feed_name = _clean(_strip_tags(parsed.feed.get("title") or ""))[:200] or None
+    return feed_name, entries
+
+
+def _written_date(raw: str) -> str | None:
+    import email.utils
+
+    date = iso_date(raw)
+    if date:
+        return date
+    try:
+        return email.utils.parsedate_to_datetime(raw).date().isoformat()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 def _strip_tags(fragment: str) -> str:

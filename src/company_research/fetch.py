@@ -87,6 +87,7 @@ class _HostState:
         self.robots_loaded = False
         self.robots_lock = asyncio.Lock()
         self.robots_body: str | None = None
+        self.robots_error: str | None = None  # why robots.txt could not be read (5xx, network)
 
 
 class Fetcher:
@@ -144,12 +145,15 @@ class Fetcher:
             # RFC 9309: unreachable robots.txt means "assume disallowed for now"; a redirect
             # off-site or a 4xx-ish failure means there is no robots.txt we can honour.
             state.robots_verdict = "allow-all" if exc.status and exc.status < 500 else "disallow-all"
+            if state.robots_verdict == "disallow-all":
+                state.robots_error = exc.reason
             return
         if 400 <= status < 500:
             state.robots_verdict = "allow-all"
             return
         if status >= 500:
             state.robots_verdict = "disallow-all"
+            state.robots_error = f"robots.txt answered HTTP {status}"
             return
         text = decode_body(body, headers.get("content-type"))[:500_000]
         state.robots_body = text
@@ -177,8 +181,12 @@ class Fetcher:
     ) -> FetchedPage:
         """GET url within scope and politeness; raise FetchError (a subclass) on any failure."""
         if not await self.allowed(url):
-            self._record(url, None, 0, 0, "disallowed by robots.txt")
-            raise errors.DisallowedError(url, "robots.txt disallows it")
+            failure = self._host(host_of(url)).robots_error
+            reason = f"unreachable ({failure})" if failure else "robots.txt disallows it"
+            self._record(url, None, 0, 0, reason)
+            if failure:
+                raise errors.FetchError(url, failure)
+            raise errors.DisallowedError(url, reason)
         started = time.monotonic()
         status, headers, body, final_url = await self._request(
             url, conditional=conditional, max_bytes=max_bytes

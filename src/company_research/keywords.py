@@ -149,35 +149,45 @@ CTA_WORDS = (
     "why ", "how it works", "features", "overview", "resources",
 )  # fmt: skip
 
-# Phrases around a founding year.
+# Phrases around a founding year; a year within a short clause of the verb.
+_YEAR = r"(?P<year>(?:18|19|20)\d\d)\b"
 FOUNDED_PATTERNS = (
-    r"\bfounded(?: in)? (?P<year>(?:18|19|20)\d\d)",
-    r"\bestablished(?: in)? (?P<year>(?:18|19|20)\d\d)",
-    r"\bsince (?P<year>(?:18|19|20)\d\d)",
-    r"\bin (?P<year>(?:18|19|20)\d\d),? (?:we|our founders?|[A-Z]\w+) (?:founded|started|launched)",
-    r"\bgegründet(?: im jahr| im| in)? (?P<year>(?:18|19|20)\d\d)",
-    r"\bseit (?P<year>(?:18|19|20)\d\d)",
-    r"\b(?P<year>(?:18|19|20)\d\d) gegründet",
-    r"\bfondée? en (?P<year>(?:18|19|20)\d\d)",
-    r"\bcréée? en (?P<year>(?:18|19|20)\d\d)",
-    r"\bdepuis (?P<year>(?:18|19|20)\d\d)",
-    r"\bfundad[ao] en (?P<year>(?:18|19|20)\d\d)",
-    r"\bdesde (?P<year>(?:18|19|20)\d\d)",
-    r"\bopgericht in (?P<year>(?:18|19|20)\d\d)",
-    r"\bfondata nel (?P<year>(?:18|19|20)\d\d)",
+    r"\b(?:founded|established|incorporated|started|launched)\b[^.;:]{0,40}?\bin " + _YEAR,
+    r"\b(?:founded|established|est\.)\s*(?:in\s*)?" + _YEAR,
+    r"\bgegründet\b[^.;:]{0,40}?" + _YEAR,
+    _YEAR + r"[^.;:]{0,40}?\bgegründet",
+    r"\bGründung(?:sjahr)?\b[^.;:]{0,20}?" + _YEAR,
+    r"\b(?:fondée?s?|créée?s?)\b[^.;:]{0,40}?\ben " + _YEAR,
+    r"\bfundad[ao]s?\b[^.;:]{0,40}?\ben " + _YEAR,
+    r"\bopgericht\b[^.;:]{0,40}?\bin " + _YEAR,
+    r"\bfondat[ao]\b[^.;:]{0,40}?\bnel " + _YEAR,
+)
+# Weaker: "since 1987" is often the founding year, but also "profitable since 2016".
+FOUNDED_WEAK_PATTERNS = (
+    r"\b(?:since|seit|depuis|desde) " + _YEAR + r"[^.;:]{0,60}?\b(?:we|wir|nous|nosotros)\b",
 )
 
-# Phrases naming the headquarters city ("City" or "City, Country").
+# Phrases naming the headquarters city ("City" or "City, Region").
+_PLACE = r"(?P<place>[A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+){0,2}(?:, [A-ZÀ-Þ][\w'-]+(?: [A-ZÀ-Þ][\w'-]+){0,2})?)"
 HQ_PATTERNS = (
-    r"\bheadquartered in (?P<place>[A-Z][\w .'-]+(?:, [A-Z][\w .'-]+)?)",
-    r"\bheadquarters (?:is |are )?in (?P<place>[A-Z][\w .'-]+(?:, [A-Z][\w .'-]+)?)",
-    r"\bbased in (?P<place>[A-Z][\w .'-]+(?:, [A-Z][\w .'-]+)?)",
-    r"\bHQ (?:is )?in (?P<place>[A-Z][\w .'-]+(?:, [A-Z][\w .'-]+)?)",
-    r"\b(?:Hauptsitz|Firmensitz|Sitz) (?:ist )?in (?P<place>[A-ZÄÖÜ][\w .'-]+)",
-    r"\bsiège (?:social )?(?:est )?(?:à|a) (?P<place>[A-Z][\w .'-]+)",
-    r"\bbasée? à (?P<place>[A-Z][\w .'-]+)",
-    r"\bsede (?:central )?en (?P<place>[A-Z][\w .'-]+)",
-    r"\bcon sede a (?P<place>[A-Z][\w .'-]+)",
+    r"\b(?i:headquartered) in " + _PLACE,
+    r"\b(?i:headquarters) (?:is |are )?in " + _PLACE,
+    r"\bHQ (?:is )?in " + _PLACE,
+    r"\b(?i:based) in " + _PLACE,
+    r"\b(?:Hauptsitz|Firmensitz|Stammsitz|Sitz) (?:ist |liegt )?in " + _PLACE,
+    r"\b(?i:siège) (?:social )?(?:est )?(?:situé )?(?:à|a) " + _PLACE,
+    r"\b(?i:basée?) à " + _PLACE,
+    r"\b(?i:sede) (?:central )?(?:está )?en " + _PLACE,
+    r"\bcon sede a " + _PLACE,
+)
+# A postal address line: "69002 Lyon", "86150 Augsburg", "28004 Madrid".
+_STREET = (
+    r"(?i:rue|avenue|av\.|boulevard|bd|quai|chemin|place|allée|straße|strasse|str\.|weg|platz|"
+    r"allee|gasse|ring|damm|street|st\.|road|rd\.|calle|avda\.|plaza|paseo|via|viale|piazza)"
+)
+POSTCODE_CITY = (
+    _STREET + r"[^,;|]{0,40}?,? (?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
+    r"(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z]{2}) \d{5}\b",  # "Portland, OR 97214"
 )
 
 # Phrases stating a head count.
@@ -203,7 +213,9 @@ BOILERPLATE_SENTENCE_WORDS = (
     "cookie", "cookies", "javascript", "privacy policy", "all rights reserved", "©",
     "datenschutz", "impressum", "mentions légales", "tous droits réservés",
     "alle rechte vorbehalten", "todos los derechos reservados", "subscribe", "newsletter",
-    "accept all", "alle akzeptieren", "tout accepter", "aceptar todas",
+    "accept all", "alle akzeptieren", "tout accepter", "aceptar todas", "appeared first on",
+    "read more", "continue reading", "weiterlesen", "lire la suite", "leer más", "mehr erfahren",
+    "en savoir plus", "learn more",
 )  # fmt: skip
 
 SOCIAL_HOSTS = {
@@ -213,4 +225,6 @@ SOCIAL_HOSTS = {
     "crunchbase.com": "crunchbase", "tiktok.com": "tiktok", "mastodon.social": "mastodon",
     "bsky.app": "bluesky", "threads.net": "threads", "medium.com": "medium",
     "indeed.com": "indeed", "welcometothejungle.com": "welcometothejungle",
+    "pinterest.com": "pinterest", "vimeo.com": "vimeo", "dribbble.com": "dribbble",
+    "behance.net": "behance", "trustpilot.com": "trustpilot", "g2.com": "g2",
 }  # fmt: skip

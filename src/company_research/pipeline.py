@@ -40,6 +40,15 @@ class PageRecord:
     not_modified: bool = False
 
 
+@dataclass(frozen=True)
+class FeedRecord:
+    """A feed of this crawl and its entries (in scope only)."""
+
+    page: FetchedPage
+    title: str | None
+    entries: list[FeedEntry]
+
+
 @dataclass
 class Crawl:
     """Everything one crawl gathered, before it is stored."""
@@ -47,7 +56,7 @@ class Crawl:
     domain: str
     started_at: str
     pages: dict[str, PageRecord] = field(default_factory=dict)
-    feeds: dict[str, tuple[FetchedPage, list[FeedEntry]]] = field(default_factory=dict)
+    feeds: dict[str, FeedRecord] = field(default_factory=dict)
     log: list[FetchRecord] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     requests_made: int = 0
@@ -135,14 +144,15 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
             title=record.extraction.title, text=record.extraction.text, html=record.html,
             published=record.extraction.published,
         ))  # fmt: skip
-    for url, (page, entries) in crawl.feeds.items():
+    for url, feed in crawl.feeds.items():
+        page, entries = feed.page, feed.entries
         if page.not_modified:
             store.mark_seen(url, page.fetched_at)
             continue
         store.save_page(StoredPage(
             url=url, company=domain, kind="feed", status=page.status, fetched_at=page.fetched_at,
             content_type=page.content_type, etag=page.etag, last_modified=page.last_modified,
-            content_hash=hashlib.sha256(page.body).hexdigest(), title=None,
+            content_hash=hashlib.sha256(page.body).hexdigest(), title=feed.title,
             text=feed_text(entries), html=page.text,
         ))  # fmt: skip
     store.log_fetches(run_id, domain, crawl.log)
@@ -366,21 +376,25 @@ async def _read_feed(
     except errors.FetchError as exc:
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
-    entries = [e for e in parse_feed(page.body, page.url) if in_scope(e.url, crawl.domain)]
+    title, entries = parse_feed(page.body, page.url)
+    entries = [e for e in entries if in_scope(e.url, crawl.domain)]
     if entries:
-        crawl.feeds[canonical_url(page.url)] = (page, entries)
+        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries)
 
 
 def _posts_to_fetch(crawl: Crawl, settings: Settings, sitemap: list[SitemapEntry]) -> list[Candidate]:
-    """Posts need fetching only when no feed gave them (their dates and summaries)."""
-    if any(entries for _page, entries in crawl.feeds.values()):
-        return []
+    """Posts need fetching only where no feed gave them (for their dates and summaries)."""
+    in_feeds = {canonical_url(e.url) for feed in crawl.feeds.values() for e in feed.entries}
     found: list[Candidate] = []
     for record in crawl.pages.values():
-        if record.kind in ("blog", "press"):
-            found += post_links(record.url, record.extraction.content_links, crawl.domain,
-                                settings.max_posts)  # fmt: skip
-    if not found:
+        if record.kind not in ("blog", "press"):
+            continue
+        listed = post_links(record.url, record.extraction.content_links, crawl.domain,
+                            settings.max_posts + 4)  # fmt: skip
+        if any(c.url in in_feeds for c in listed):
+            continue  # a feed already covers this index
+        found += listed[: settings.max_posts]
+    if not found and not in_feeds:
         dated = sorted((e for e in sitemap if e.lastmod), key=lambda e: e.lastmod or "", reverse=True)
         for entry in dated:
             kind, _score, _reason = kind_of(entry.url)

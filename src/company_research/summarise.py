@@ -14,7 +14,9 @@ from company_research.keywords import (
     CTA_WORDS,
     EMPLOYEE_PATTERNS,
     FOUNDED_PATTERNS,
+    FOUNDED_WEAK_PATTERNS,
     HQ_PATTERNS,
+    POSTCODE_CITY,
     MISSION_HEADINGS,
     MISSION_PHRASES,
     SOCIAL_HOSTS,
@@ -131,11 +133,16 @@ def _company(domain: str, pages: list[PageRecord], cite: Any) -> dict[str, Any]:
         put("tagline", _tagline(home), home)
         put("description", home.extraction.description, home)
         links.update({k: v for k, v in _social_links(home).items() if k not in links})
-    for page in ordered:
-        full = _full_text(page)
-        put("founded", _first_match(FOUNDED_PATTERNS, full, "year"), page)
-        put("headquarters", _first_match(HQ_PATTERNS, full, "place", flags=0), page)
-        put("employees", _first_match(EMPLOYEE_PATTERNS, full, "count"), page)
+    texts = [(page, _full_text(page)) for page in ordered]
+    # Strong phrasings on every page before weak ones on any page.
+    for key, group, tiers, flags in (
+        ("founded", "year", (FOUNDED_PATTERNS, FOUNDED_WEAK_PATTERNS), re.I),
+        ("headquarters", "place", (HQ_PATTERNS, POSTCODE_CITY), 0),
+        ("employees", "count", (EMPLOYEE_PATTERNS,), re.I),
+    ):
+        for patterns in tiers:
+            for page, full in texts:
+                put(key, _first_match(patterns, full, group, flags), page)
     if not fields["description"]:
         about = next((p for p in pages if p.kind == "about"), None)
         if about is not None:
@@ -167,15 +174,16 @@ def _tagline(home: PageRecord) -> str | None:
 
 
 def _social_links(page: PageRecord) -> dict[str, str]:
+    """Profile links on the company's page, by network (any country domain of the network)."""
+    by_label = {host.split(".")[0]: network for host, network in SOCIAL_HOSTS.items()}
     found: dict[str, str] = {}
     for url, _text in page.extraction.links:
         parts = urlsplit(url)
-        host = (parts.hostname or "").removeprefix("www.")
-        network = SOCIAL_HOSTS.get(host) or next(
-            (n for h, n in SOCIAL_HOSTS.items() if host.endswith("." + h)), None
-        )
+        labels = (parts.hostname or "").removeprefix("www.").split(".")
+        host = ".".join(labels)
+        network = SOCIAL_HOSTS.get(host) or (by_label.get(labels[-2]) if len(labels) >= 2 else None)
         path = parts.path.strip("/")
-        if network and path and not re.search(r"share|intent|sharer|hashtag", url):
+        if network and path and not re.search(r"share|intent|sharer|hashtag|/pin/create", url):
             found.setdefault(network, url)
     return found
 
@@ -187,7 +195,8 @@ def _full_text(page: PageRecord) -> str:
     for el in root.iter("script", "style", "noscript", "template"):
         el.text = ""
     body = root.find("body")
-    return re.sub(r"\s+", " ", (body if body is not None else root).text_content())
+    pieces = (body if body is not None else root).itertext()
+    return re.sub(r"\s+", " ", " ".join(pieces))
 
 
 def _first_match(patterns: tuple[str, ...], text: str, group: str, flags: int = re.I) -> str | None:
@@ -295,13 +304,14 @@ def _offerings(pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
 def _posts(crawl: Crawl, book: SourceBook, site_name: str | None) -> list[dict[str, Any]]:
     posts: dict[str, dict[str, Any]] = {}
     post_pages = {p.url: p for p in crawl.pages.values() if p.kind == "post"}
-    for feed_url, (page, entries) in crawl.feeds.items():
+    for feed_url, feed in crawl.feeds.items():
+        page, entries = feed.page, feed.entries
         text = feed_text(entries)
         for entry in entries:
             if entry.url in post_pages:
                 continue  # the page itself is the better source
             summary = _one_line(entry.summary or "")
-            source = book.cite(feed_url, page.url, "feed", page.fetched_at, text)
+            source = book.cite(feed_url, feed.title, "feed", page.fetched_at, text)
             posts.setdefault(entry.url, {"title": entry.title, "url": entry.url,
                                          "published": entry.published, "summary": summary,
                                          "source": source})  # fmt: skip
