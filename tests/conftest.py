@@ -71,8 +71,9 @@ def researched(tmp_path_factory: pytest.TempPathFactory, sites: SiteServer) -> d
     db = tmp_path_factory.mktemp("store") / "research.db"
     briefs: dict[str, dict] = {}
     for site in expected_sites():
-        result = run_research(site["domain"], "--db", str(db), "--format", "json",
-                              *resolve_args(sites))
+        result = run_research(
+            site["domain"], "--db", str(db), "--format", "json", *resolve_args(sites)
+        )
         assert result.returncode == 0, result.stderr
         briefs[site["domain"]] = json.loads(result.stdout)
     briefs["_db"] = {"path": str(db)}

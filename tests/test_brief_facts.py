@@ -36,7 +36,9 @@ def test_company_snapshot(researched, site):
     if want.get("employees_contains"):
         assert want["employees_contains"] in (company["employees"] or "")
     for link in site.get("links_contain", []):
-        assert any(link.lower() in url.lower() for url in company["links"].values()), company["links"]
+        assert any(link.lower() in url.lower() for url in company["links"].values()), company[
+            "links"
+        ]
     for field, source in company["sources"].items():
         assert company[field], field
         assert any(s["id"] == source for s in researched[site["domain"]]["sources"])
@@ -95,7 +97,9 @@ def test_evidence_is_verbatim_in_stored_source(researched, site):
     conn = sqlite3.connect(researched["_db"]["path"])
     try:
         for point in brief["talking_points"]:
-            (text,) = conn.execute("select text from pages where url = ?", [urls[point["source"]]]).fetchone()
+            (text,) = conn.execute(
+                "select text from pages where url = ?", [urls[point["source"]]]
+            ).fetchone()
             assert point["evidence"] in text
     finally:
         conn.close()

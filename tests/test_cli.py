@@ -24,15 +24,31 @@ def test_help_lists_commands():
 def test_domain_help_documents_options():
     result = run_research("acme.com", "--help")
     assert result.returncode == 0
-    for option in ("--db", "--resolve", "--format", "--output", "--max-pages", "--no-reviews",
-                   "--fresh", "--offline"):
+    for option in (
+        "--db",
+        "--resolve",
+        "--format",
+        "--output",
+        "--max-pages",
+        "--no-reviews",
+        "--fresh",
+        "--offline",
+    ):
         assert option in result.stdout
 
 
 @pytest.mark.parametrize(
     "bad",
-    ["not a domain", "localhost", "127.0.0.1", "https://user:pw@acme.com", "co.uk", "ftp://acme.com",
-     "a" * 300 + ".com", ""],
+    [
+        "not a domain",
+        "localhost",
+        "127.0.0.1",
+        "https://user:pw@acme.com",
+        "co.uk",
+        "ftp://acme.com",
+        "a" * 300 + ".com",
+        "",
+    ],
 )
 def test_bad_domain_exits_2_and_writes_nothing(hermetic: Path, bad):
     db = hermetic / "never.db"
@@ -63,7 +79,9 @@ def test_non_sqlite_db_exits_2_and_is_untouched(hermetic: Path, sites):
 
 def test_unreachable_site_exits_1_with_one_line(hermetic: Path):
     # Port 9 on loopback: nothing listens there, so the connection is refused at once.
-    result = run_research("nowhere-at-all.com", "--resolve", "nowhere-at-all.com=http://127.0.0.1:9")
+    result = run_research(
+        "nowhere-at-all.com", "--resolve", "nowhere-at-all.com=http://127.0.0.1:9"
+    )
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "could not be reached" in lines[0], result.stderr
@@ -106,7 +124,9 @@ def test_failed_crawl_keeps_last_good_brief(hermetic: Path, sites):
     assert json.loads(offline.stdout) == good
     conn = sqlite3.connect(hermetic / "research.db")
     outcomes = [row[0] for row in conn.execute("select outcome from runs order by id")]
-    pages = conn.execute("select count(*) from pages where company = 'harborlight.io'").fetchone()[0]
+    pages = conn.execute("select count(*) from pages where company = 'harborlight.io'").fetchone()[
+        0
+    ]
     conn.close()
     assert outcomes == ["ok", "failed"]
     assert pages >= 5
@@ -114,7 +134,9 @@ def test_failed_crawl_keeps_last_good_brief(hermetic: Path, sites):
 
 def test_redirects_followed_and_politeness_kept(hermetic: Path, sites):
     sites.log.clear()
-    result = run_research("http://harborlight.io/about-us/", "--format", "json", *resolve_args(sites))
+    result = run_research(
+        "http://harborlight.io/about-us/", "--format", "json", *resolve_args(sites)
+    )
     assert result.returncode == 0, result.stderr
     brief = json.loads(result.stdout)
     hosts = {urlsplit(s["url"]).hostname for s in brief["sources"]}

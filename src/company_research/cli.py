@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from typer.core import TyperCommand
 
 from company_research import __version__
 from company_research.errors import EXIT_USAGE, ResearchError, UsageError
@@ -32,6 +33,13 @@ app = typer.Typer(
 )
 
 
+class DomainCommand(TyperCommand):
+    """The default command: its usage line reads `research DOMAIN`, as users type it."""
+
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        formatter.write_usage("research", "DOMAIN [OPTIONS]")
+
+
 class Format(str, Enum):
     text = "text"
     md = "md"
@@ -45,7 +53,9 @@ DbOption = Annotated[
 ]
 FormatOption = Annotated[
     Format | None,
-    typer.Option("--format", "-f", help="text (default on a terminal), md (default when piped), html, json"),
+    typer.Option(
+        "--format", "-f", help="text (default on a terminal), md (default when piped), html, json"
+    ),
 ]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the brief to FILE instead of stdout")
@@ -67,15 +77,23 @@ def _root(
     pass
 
 
-@app.command(DEFAULT_COMMAND, hidden=True, help="Research DOMAIN and print its brief.")
+@app.command(
+    DEFAULT_COMMAND, cls=DomainCommand, hidden=True, help="Research DOMAIN and print its brief."
+)
 def company(
-    domain: Annotated[str, typer.Argument(help="acme.com, www.acme.com or https://acme.com/about")],
+    domain: Annotated[
+        str,
+        typer.Argument(metavar="DOMAIN", help="acme.com, www.acme.com or https://acme.com/about"),
+    ],
     db: DbOption = None,
     resolve: Annotated[
         list[str] | None,
-        typer.Option("--resolve", metavar="HOST=BASE_URL",
-                     help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)"),
-    ] = None,  # fmt: skip
+        typer.Option(
+            "--resolve",
+            metavar="HOST=BASE_URL",
+            help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)",
+        ),
+    ] = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     max_pages: Annotated[
@@ -91,8 +109,9 @@ def company(
 ) -> None:
     from company_research.pipeline import research
 
-    settings = _settings(db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh,
-                         offline=offline)  # fmt: skip
+    settings = _settings(
+        db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh, offline=offline
+    )
     result = _run(lambda: research(domain, settings, progress=_progress()))
     for notice in result.notices:
         _err(f"note: {notice}")
@@ -101,7 +120,7 @@ def company(
 
 @app.command("brief", help="Print the stored brief of DOMAIN again, with no network.")
 def brief(
-    domain: Annotated[str, typer.Argument(help="A company researched before")],
+    domain: Annotated[str, typer.Argument(metavar="DOMAIN", help="A company researched before")],
     db: DbOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -133,7 +152,7 @@ def demo(
 
 @app.command("search", help="Full-text search over the stored pages.")
 def search(
-    query: Annotated[str, typer.Argument(help="Words to find")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find")],
     db: DbOption = None,
     limit: Annotated[int, typer.Option("--limit", min=1, max=200)] = 20,
 ) -> None:
@@ -183,7 +202,12 @@ def _emit(brief_data: dict[str, Any], fmt: Format | None, output: Path | None) -
     from company_research.render import render_brief
 
     chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
-    color = chosen == "text" and output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = (
+        chosen == "text"
+        and output is None
+        and sys.stdout.isatty()
+        and not os.environ.get("NO_COLOR")
+    )
     width = min(os.get_terminal_size().columns, 110) if sys.stdout.isatty() else 100
     text = render_brief(brief_data, chosen, color=color, width=width)
     if output is None:

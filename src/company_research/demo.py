@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from dataclasses import replace
 from importlib import resources
@@ -27,8 +28,20 @@ def demo_sites_dir() -> Path:
 def sample_companies(root: Path | None = None) -> list[str]:
     """Sample companies with a registrable domain of their own (subdomain sites are parts)."""
     root = root or demo_sites_dir()
-    names = sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("_"))
+    names = sorted(
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and not p.name.startswith("_") and _is_sample(p)
+    )
     return [n for n in names if not any(n.endswith("." + other) for other in names)]
+
+
+def _is_sample(site: Path) -> bool:
+    """Problem sites (blocked, JavaScript-only) say `"sample": false` in their _site.json."""
+    config = site / "_site.json"
+    if not config.is_file():
+        return True
+    return json.loads(config.read_text(encoding="utf-8")).get("sample", True) is not False
 
 
 def run_demo(

@@ -13,13 +13,37 @@ from company_research.scope import canonical_url, host_of, in_scope
 
 # How many pages of each kind a brief needs; kinds not listed are not fetched.
 KIND_QUOTA = {
-    "about": 2, "mission": 1, "values": 1, "careers": 1, "products": 2, "blog": 1, "press": 1,
-}  # fmt: skip
+    "about": 2,
+    "mission": 1,
+    "values": 1,
+    "careers": 1,
+    "products": 2,
+    "blog": 1,
+    "press": 1,
+}
 KIND_ORDER = ("about", "mission", "values", "products", "careers", "blog", "press")
 SKIP_EXTENSIONS = (
-    ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".svg", ".webp", ".zip", ".mp4", ".mp3", ".css",
-    ".js", ".ico", ".xml", ".json", ".docx", ".xlsx", ".pptx", ".dmg", ".exe",
-)  # fmt: skip
+    ".pdf",
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".gif",
+    ".svg",
+    ".webp",
+    ".zip",
+    ".mp4",
+    ".mp3",
+    ".css",
+    ".js",
+    ".ico",
+    ".xml",
+    ".json",
+    ".docx",
+    ".xlsx",
+    ".pptx",
+    ".dmg",
+    ".exe",
+)
 DATE_PATH = re.compile(r"/(19|20)\d\d/(\d\d/)?")
 _SLUG_TO_KIND = {slug: kind for kind, slugs in KIND_SLUGS.items() for slug in slugs}
 _ANCHOR_TO_KIND = {text: kind for kind, texts in KIND_ANCHORS.items() for text in texts}
@@ -76,13 +100,16 @@ def rank_candidates(
         _consider(best, url, anchor, domain, bonus=max(0.0, 0.5 - position / 400), source="link")
     for entry in sitemap:
         _consider(best, entry.url, "", domain, bonus=-0.5, source="sitemap")
-    return {
-        kind: sorted(found.values(), key=lambda c: -c.score) for kind, found in best.items()
-    }
+    return {kind: sorted(found.values(), key=lambda c: -c.score) for kind, found in best.items()}
 
 
 def _consider(
-    best: dict[str, dict[str, Candidate]], url: str, anchor: str, domain: str, *, bonus: float,
+    best: dict[str, dict[str, Candidate]],
+    url: str,
+    anchor: str,
+    domain: str,
+    *,
+    bonus: float,
     source: str,
 ) -> None:
     if not page_url_ok(url, domain):
@@ -137,9 +164,11 @@ def post_links(
         if not segments or any(fold(s) in NON_POST_SEGMENTS for s in segments):
             continue
         same_host = host_of(url) == host_of(index_url)
-        under_index = same_host and parts.path.startswith(index_path + "/") and len(
-            parts.path.rstrip("/")
-        ) > len(index_path) + 1
+        under_index = (
+            same_host
+            and parts.path.startswith(index_path + "/")
+            and len(parts.path.rstrip("/")) > len(index_path) + 1
+        )
         on_blog_host = not same_host and host_of(url).split(".")[0] in ("blog", "news", "journal")
         dated = bool(DATE_PATH.search(parts.path))
         slug = segments[-1]
@@ -149,8 +178,15 @@ def post_links(
         if kind_of(url, anchor)[0] is not None and not looks_like_slug:
             continue
         seen.add(key)
-        found.append(Candidate(url=key, kind="post", score=1.0, reason=f"listed on {index.path}",
-                               title=anchor or None))  # fmt: skip
+        found.append(
+            Candidate(
+                url=key,
+                kind="post",
+                score=1.0,
+                reason=f"listed on {index.path}",
+                title=anchor or None,
+            )
+        )
         if len(found) >= limit:
             break
     return found

@@ -1,20 +1,20 @@
 """The one error hierarchy of company-research.
 
-    ResearchError                 base; every error a user may see; carries an exit code
-    ├── UsageError                bad input (domain, --resolve, --db, options): exit 2
-    ├── StoreError                the SQLite store cannot be opened or written: exit 2
-    ├── NotResearchedError        `research brief` for a company never researched: exit 1
-    └── CrawlError                the company could not be researched: exit 1
-        ├── UnreachableError      DNS, connection, timeout, 5xx on the home page
-        ├── BlockedError          robots.txt forbids us, or a challenge / login wall
-        └── JavaScriptOnlyError   the site renders nothing without JavaScript
+ResearchError                 base; every error a user may see; carries an exit code
+├── UsageError                bad input (domain, --resolve, --db, options): exit 2
+├── StoreError                the SQLite store cannot be opened or written: exit 2
+├── NotResearchedError        `research brief` for a company never researched: exit 1
+└── CrawlError                the company could not be researched: exit 1
+    ├── UnreachableError      DNS, connection, timeout, 5xx on the home page
+    ├── BlockedError          robots.txt forbids us, or a challenge / login wall
+    └── JavaScriptOnlyError   the site renders nothing without JavaScript
 
-    FetchError                    one URL could not be fetched (internal; the crawl goes on)
-    ├── OutOfScopeError           a redirect left the company's domain or hit a private address
-    ├── DisallowedError           robots.txt disallows the URL
-    ├── TooLargeError             body over the size cap (declared or counted)
-    ├── BadContentTypeError       not a type we read
-    └── ChallengeError            a bot check, captcha or login wall
+FetchError                    one URL could not be fetched (internal; the crawl goes on)
+├── OutOfScopeError           a redirect left the company's domain or hit a private address
+├── DisallowedError           robots.txt disallows the URL
+├── TooLargeError             body over the size cap (declared or counted)
+├── BadContentTypeError       not a type we read
+└── ChallengeError            a bot check, captcha or login wall
 """
 
 from __future__ import annotations

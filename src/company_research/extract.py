@@ -9,20 +9,67 @@ from urllib.parse import urljoin, urlsplit
 from company_research.challenge import javascript_only
 from company_research.keywords import BOILERPLATE_MARKERS, BOILERPLATE_SENTENCE_WORDS
 from company_research.models import ArticleMeta, Extraction, FeedEntry
-from company_research.structured import find_articles, find_organization, jsonld_nodes, microdata_nodes
+from company_research.structured import (
+    find_articles,
+    find_organization,
+    jsonld_nodes,
+    microdata_nodes,
+)
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
 BLOCK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 li dt dd blockquote figcaption td th div section article main "
-    "summary address pre header footer aside ul ol dl table".split()
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "dt",
+        "dd",
+        "blockquote",
+        "figcaption",
+        "td",
+        "th",
+        "div",
+        "section",
+        "article",
+        "main",
+        "summary",
+        "address",
+        "pre",
+        "header",
+        "footer",
+        "aside",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+    ]
 )
 EMIT_TAGS = BLOCK_TAGS - {"ul", "ol", "dl", "table"}
 DROP_TAGS = (
-    "script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select",
-    "nav", "canvas", "object", "head", "dialog", "input", "textarea",
-)  # fmt: skip
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "form",
+    "button",
+    "select",
+    "nav",
+    "canvas",
+    "object",
+    "head",
+    "dialog",
+    "input",
+    "textarea",
+)
 STRONG_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if len(m) > 6 or "-" in m)
 WEAK_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if m not in STRONG_MARKERS)
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -49,8 +96,17 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
     """Everything we derive from one HTML page, parsed once."""
     root = parse_html(html)
     if root is None:
-        return Extraction(url=url, kind=kind, title=None, text="", description=None, lang=None,
-                          published=None, organization=None, javascript_only=False)  # fmt: skip
+        return Extraction(
+            url=url,
+            kind=kind,
+            title=None,
+            text="",
+            description=None,
+            lang=None,
+            published=None,
+            organization=None,
+            javascript_only=False,
+        )
     base = _base_url(root, url)
     nodes = jsonld_nodes(html) + microdata_nodes(html)
     organization = find_organization(nodes, site_domain)
@@ -137,7 +193,9 @@ def _in_chrome(el: HtmlElement) -> bool:
     return False
 
 
-def _links(root: HtmlElement, base: str) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
+def _links(
+    root: HtmlElement, base: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     links: list[tuple[str, str]] = []
     content: list[tuple[str, str]] = []
     for el in root.iter("a"):
@@ -231,10 +289,15 @@ def _article_text(html: str, url: str) -> str:
 
     try:
         text = trafilatura.extract(
-            html, url=url, favor_recall=True, include_comments=False, include_tables=False,
-            with_metadata=False, deduplicate=False,
-        )  # fmt: skip
-    except Exception:  # noqa: BLE001 (trafilatura raises many types on hostile markup)
+            html,
+            url=url,
+            favor_recall=True,
+            include_comments=False,
+            include_tables=False,
+            with_metadata=False,
+            deduplicate=False,
+        )
+    except Exception:
         return ""
     lines = [_clean(line) for line in (text or "").splitlines()]
     return "\n".join(line for line in lines if line and not _boilerplate_sentence(line))
@@ -244,7 +307,9 @@ def _post_date(
     root: HtmlElement, articles: tuple[ArticleMeta, ...], meta: dict[str, str], url: str
 ) -> str | None:
     for article in articles:
-        if article.date_published and (not article.url or article.url.rstrip("/") == url.rstrip("/")):
+        if article.date_published and (
+            not article.url or article.url.rstrip("/") == url.rstrip("/")
+        ):
             date = iso_date(article.date_published)
             if date:
                 return date
@@ -260,7 +325,7 @@ def _post_date(
 
     try:
         return find_date(root, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
-    except Exception:  # noqa: BLE001 (htmldate is best effort)
+    except Exception:
         return None
 
 
@@ -272,8 +337,11 @@ def iso_date(value: str) -> str | None:
     match = ISO_DATE.match(value.strip())
     if not match:
         return None
-    year, month, day = (int(g) for g in match.groups())
-    if not (1 <= month <= 12 and 1 <= day <= 31):
+    import datetime
+
+    try:
+        datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
         return None
     return match.group(0)
 

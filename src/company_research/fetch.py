@@ -53,7 +53,9 @@ class FetchRecord:
     error: str | None = None
 
 
-def make_client(settings: Settings, transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+def make_client(
+    settings: Settings, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
     """The one place an HTTP client is built: HTTP/1.1, our timeouts, no automatic redirects."""
     import httpx
 
@@ -144,7 +146,9 @@ class Fetcher:
         except errors.FetchError as exc:
             # RFC 9309: unreachable robots.txt means "assume disallowed for now"; a redirect
             # off-site or a 4xx-ish failure means there is no robots.txt we can honour.
-            state.robots_verdict = "allow-all" if exc.status and exc.status < 500 else "disallow-all"
+            state.robots_verdict = (
+                "allow-all" if exc.status and exc.status < 500 else "disallow-all"
+            )
             if state.robots_verdict == "disallow-all":
                 state.robots_error = exc.reason
             return
@@ -159,7 +163,7 @@ class Fetcher:
         state.robots_body = text
         try:
             state.robots = Protego.parse(text)
-        except Exception:  # noqa: BLE001 (protego raises plain errors on garbage; treat as none)
+        except Exception:
             state.robots_verdict = "allow-all"
             return
         delay = state.robots.crawl_delay(self.settings.user_agent)
@@ -197,12 +201,25 @@ class Fetcher:
         if status == 304:
             stored_etag, stored_modified = self.validators.get(url, (None, None))
             return FetchedPage(
-                url=final_url, requested_url=url, status=304, content_type=ctype, body=b"",
-                text="", fetched_at=now_iso(), elapsed_ms=elapsed_ms,
-                etag=etag or stored_etag, last_modified=modified or stored_modified,
+                url=final_url,
+                requested_url=url,
+                status=304,
+                content_type=ctype,
+                body=b"",
+                text="",
+                fetched_at=now_iso(),
+                elapsed_ms=elapsed_ms,
+                etag=etag or stored_etag,
+                last_modified=modified or stored_modified,
                 not_modified=True,
-            )  # fmt: skip
+            )
         if status >= 400:
+            if status in (401, 403, 429, 503):  # bot checks and login walls answer with these
+                reason = detect_block(
+                    status, decode_body(body, headers.get("content-type")), headers
+                )
+                if reason:
+                    raise errors.ChallengeError(final_url, reason, status=status)
             raise errors.FetchError(final_url, f"HTTP {status}", status=status)
         accepted = frozenset(accept)
         if ctype and ctype not in accepted and not _sniff_ok(body, accepted):
@@ -213,10 +230,17 @@ class Fetcher:
             if reason:
                 raise errors.ChallengeError(final_url, reason, status=status)
         return FetchedPage(
-            url=final_url, requested_url=url, status=status, content_type=ctype or "text/html",
-            body=body, text=text, fetched_at=now_iso(), elapsed_ms=elapsed_ms,
-            etag=etag, last_modified=modified,
-        )  # fmt: skip
+            url=final_url,
+            requested_url=url,
+            status=status,
+            content_type=ctype or "text/html",
+            body=body,
+            text=text,
+            fetched_at=now_iso(),
+            elapsed_ms=elapsed_ms,
+            etag=etag,
+            last_modified=modified,
+        )
 
     async def _request(
         self, url: str, *, conditional: bool, max_bytes: int | None = None
@@ -234,7 +258,11 @@ class Fetcher:
                 return status, headers, body, current
             target = self._unresolve(urljoin(current, location.strip()))
             self._check_scope(target)
-            if target != url and not current.endswith("/robots.txt") and not await self.allowed(target):
+            if (
+                target != url
+                and not current.endswith("/robots.txt")
+                and not await self.allowed(target)
+            ):
                 raise errors.DisallowedError(target, "robots.txt disallows the redirect target")
             current = target
         raise errors.FetchError(url, f"more than {self.settings.max_redirects} redirects")

@@ -186,7 +186,8 @@ _STREET = (
     r"allee|gasse|ring|damm|street|st\.|road|rd\.|calle|avda\.|plaza|paseo|via|viale|piazza)"
 )
 POSTCODE_CITY = (
-    _STREET + r"[^,;|]{0,40}?,? (?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
+    _STREET
+    + r"[^,;|]{0,40}?,? (?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
     r"(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z]{2}) \d{5}\b",  # "Portland, OR 97214"
 )
 

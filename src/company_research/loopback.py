@@ -90,7 +90,7 @@ class SiteHandler(BaseHTTPRequestHandler):
     server: SiteServer
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib name)
+    def log_message(self, format: str, *args: object) -> None:
         pass  # requests are recorded in RequestLog, not printed
 
     def do_HEAD(self) -> None:
@@ -119,7 +119,9 @@ class SiteHandler(BaseHTTPRequestHandler):
             self._send(404, b"no such site\n", "text/plain", head=head, site=site, path=rest)
             return
         if site in self.server.down:
-            self._send(503, b"down for maintenance\n", "text/plain", head=head, site=site, path=rest)
+            self._send(
+                503, b"down for maintenance\n", "text/plain", head=head, site=site, path=rest
+            )
             return
         config = _site_config(site_dir)
         query = f"?{parts.query}" if parts.query else ""
@@ -159,8 +161,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         self._send(200, body, ctype, head=head, site=site, path=rest, extra=headers)
 
     def _redirect(self, location: str, site: str, path: str, head: bool) -> None:
-        self._send(301, b"", "text/html", head=head, site=site, path=path,
-                   extra={"Location": location})
+        self._send(
+            301, b"", "text/html", head=head, site=site, path=path, extra={"Location": location}
+        )
 
     def _send(
         self,

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 from company_research import errors
 from company_research.discover import choose_pages, kind_of, post_links, rank_candidates
 from company_research.extract import extract_page, feed_text, parse_feed
-from company_research.fetch import FEED_TYPES, SITEMAP_TYPES, Fetcher, FetchRecord, make_client, now_iso
+from company_research.fetch import (
+    FEED_TYPES,
+    SITEMAP_TYPES,
+    Fetcher,
+    FetchRecord,
+    make_client,
+    now_iso,
+)
 from company_research.models import Candidate, Extraction, FeedEntry, FetchedPage, SitemapEntry
 from company_research.scope import canonical_url, host_of, in_scope, normalise_domain
 from company_research.settings import Settings
@@ -109,8 +116,9 @@ def research(
             _save(store, crawl, brief, run_id)
         fetched = sum(1 for p in crawl.pages.values() if not p.not_modified)
         unchanged = sum(1 for p in crawl.pages.values() if p.not_modified)
-        return ResearchResult(domain, brief, fetched, unchanged, crawl.requests_made,
-                              tuple(crawl.notices))  # fmt: skip
+        return ResearchResult(
+            domain, brief, fetched, unchanged, crawl.requests_made, tuple(crawl.notices)
+        )
     finally:
         store.close()
 
@@ -136,43 +144,73 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
         if record.not_modified:
             store.mark_seen(record.url, record.fetched_at)
             continue
-        store.save_page(StoredPage(
-            url=record.url, company=domain, kind=record.kind, status=record.status,
-            fetched_at=record.fetched_at, content_type=record.content_type, etag=record.etag,
-            last_modified=record.last_modified,
-            content_hash=hashlib.sha256(record.extraction.text.encode()).hexdigest(),
-            title=record.extraction.title, text=record.extraction.text, html=record.html,
-            published=record.extraction.published,
-        ))  # fmt: skip
+        store.save_page(
+            StoredPage(
+                url=record.url,
+                company=domain,
+                kind=record.kind,
+                status=record.status,
+                fetched_at=record.fetched_at,
+                content_type=record.content_type,
+                etag=record.etag,
+                last_modified=record.last_modified,
+                content_hash=hashlib.sha256(record.extraction.text.encode()).hexdigest(),
+                title=record.extraction.title,
+                text=record.extraction.text,
+                html=record.html,
+                published=record.extraction.published,
+            )
+        )
     for url, feed in crawl.feeds.items():
         page, entries = feed.page, feed.entries
         if page.not_modified:
             store.mark_seen(url, page.fetched_at)
             continue
-        store.save_page(StoredPage(
-            url=url, company=domain, kind="feed", status=page.status, fetched_at=page.fetched_at,
-            content_type=page.content_type, etag=page.etag, last_modified=page.last_modified,
-            content_hash=hashlib.sha256(page.body).hexdigest(), title=feed.title,
-            text=feed_text(entries), html=page.text,
-        ))  # fmt: skip
+        store.save_page(
+            StoredPage(
+                url=url,
+                company=domain,
+                kind="feed",
+                status=page.status,
+                fetched_at=page.fetched_at,
+                content_type=page.content_type,
+                etag=page.etag,
+                last_modified=page.last_modified,
+                content_hash=hashlib.sha256(page.body).hexdigest(),
+                title=feed.title,
+                text=feed_text(entries),
+                html=page.text,
+            )
+        )
     store.log_fetches(run_id, domain, crawl.log)
     sources = {s["id"]: s["url"] for s in brief["sources"]}
-    store.save_posts(domain, [
-        {"url": p["url"], "title": p["title"], "published": p["published"],
-         "summary": p["summary"], "source_url": sources.get(p["source"])}
-        for p in brief["posts"]
-    ])  # fmt: skip
+    store.save_posts(
+        domain,
+        [
+            {
+                "url": p["url"],
+                "title": p["title"],
+                "published": p["published"],
+                "summary": p["summary"],
+                "source_url": sources.get(p["source"]),
+            }
+            for p in brief["posts"]
+        ],
+    )
     store.replace_facts(domain, _facts_of(brief, sources))
     store.save_brief(domain, brief)
     store.touch_company(domain, name=brief["company"]["name"], status="ok")
     errors_count = sum(1 for r in crawl.log if r.error or (r.status or 0) >= 400)
     store.finish_run(
-        run_id, "ok",
+        run_id,
+        "ok",
         pages_fetched=sum(1 for p in crawl.pages.values() if not p.not_modified),
         pages_not_modified=sum(1 for p in crawl.pages.values() if p.not_modified),
-        requests=crawl.requests_made, bytes=sum(r.bytes for r in crawl.log), errors=errors_count,
+        requests=crawl.requests_made,
+        bytes=sum(r.bytes for r in crawl.log),
+        errors=errors_count,
         message="; ".join(crawl.notices)[:2000] or None,
-    )  # fmt: skip
+    )
 
 
 def _facts_of(brief: dict[str, Any], sources: dict[int, str]) -> list[dict[str, Any]]:
@@ -180,15 +218,36 @@ def _facts_of(brief: dict[str, Any], sources: dict[int, str]) -> list[dict[str, 
     company = brief["company"]
     for key, source_id in company.get("sources", {}).items():
         if company.get(key):
-            facts.append({"kind": "company", "key": key, "value": str(company[key]),
-                          "source_url": sources.get(source_id), "evidence": None})  # fmt: skip
+            facts.append(
+                {
+                    "kind": "company",
+                    "key": key,
+                    "value": str(company[key]),
+                    "source_url": sources.get(source_id),
+                    "evidence": None,
+                }
+            )
     if brief["mission"]:
-        facts.append({"kind": "mission", "key": "mission", "value": brief["mission"]["text"],
-                      "source_url": sources.get(brief["mission"]["source"]), "evidence": None})  # fmt: skip
+        facts.append(
+            {
+                "kind": "mission",
+                "key": "mission",
+                "value": brief["mission"]["text"],
+                "source_url": sources.get(brief["mission"]["source"]),
+                "evidence": None,
+            }
+        )
     for section in ("values", "offerings"):
         for i, item in enumerate(brief[section]):
-            facts.append({"kind": section, "key": f"{i:03d}", "value": item["text"],
-                          "source_url": sources.get(item["source"]), "evidence": None})  # fmt: skip
+            facts.append(
+                {
+                    "kind": section,
+                    "key": f"{i:03d}",
+                    "value": item["text"],
+                    "source_url": sources.get(item["source"]),
+                    "evidence": None,
+                }
+            )
     return facts
 
 
@@ -252,12 +311,18 @@ async def _crawl_with(
     more_links = [link for p in crawl.pages.values() for link in p.extraction.links]
     ranked = rank_candidates(more_links, domain, entries)
     have_kinds = {p.kind for p in crawl.pages.values()}
-    second = [c for c in choose_pages(ranked, max(0, budget[0]), set(crawl.pages))
-              if c.kind in ("mission", "values", "blog", "press") and c.kind not in have_kinds]  # fmt: skip
+    second = [
+        c
+        for c in choose_pages(ranked, max(0, budget[0]), set(crawl.pages))
+        if c.kind in ("mission", "values", "blog", "press") and c.kind not in have_kinds
+    ]
     new_feeds = [
-        u for p in crawl.pages.values() if p.kind in ("blog", "press")
-        for u in p.extraction.feeds if in_scope(u, domain) and u not in crawl.feeds
-    ][:2]  # fmt: skip
+        u
+        for p in crawl.pages.values()
+        if p.kind in ("blog", "press")
+        for u in p.extraction.feeds
+        if in_scope(u, domain) and u not in crawl.feeds
+    ][:2]
     await asyncio.gather(
         _fetch_pages(fetcher, crawl, second, store, budget),
         *(_read_feed(fetcher, crawl, u, settings, budget) for u in new_feeds),
@@ -303,12 +368,17 @@ def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageReco
         html = stored.html
     extraction = extract_page(page.url, html, kind, domain)
     return PageRecord(
-        url=canonical_url(page.requested_url if page.not_modified else page.url), kind=kind,
-        fetched_at=page.fetched_at, status=200 if page.not_modified else page.status,
-        content_type=page.content_type or "text/html", etag=page.etag,
-        last_modified=page.last_modified, html=html, extraction=extraction,
+        url=canonical_url(page.requested_url if page.not_modified else page.url),
+        kind=kind,
+        fetched_at=page.fetched_at,
+        status=200 if page.not_modified else page.status,
+        content_type=page.content_type or "text/html",
+        etag=page.etag,
+        last_modified=page.last_modified,
+        html=html,
+        extraction=extraction,
         not_modified=page.not_modified,
-    )  # fmt: skip
+    )
 
 
 async def _fetch_pages(
@@ -357,8 +427,9 @@ async def _read_sitemaps(
 
 async def _one_sitemap(fetcher: Fetcher, url: str, settings: Settings) -> Any:
     try:
-        page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=settings.max_sitemap_bytes,
-                                   conditional=False)  # fmt: skip
+        page = await fetcher.fetch(
+            url, accept=SITEMAP_TYPES, max_bytes=settings.max_sitemap_bytes, conditional=False
+        )
         return parse_sitemap(page.body, page.url, settings.max_sitemap_bytes)
     except errors.FetchError:
         return None
@@ -371,8 +442,9 @@ async def _read_feed(
         return
     budget[0] -= 1
     try:
-        page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes,
-                                   conditional=False)  # fmt: skip
+        page = await fetcher.fetch(
+            url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
+        )
     except errors.FetchError as exc:
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
@@ -382,26 +454,40 @@ async def _read_feed(
         crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries)
 
 
-def _posts_to_fetch(crawl: Crawl, settings: Settings, sitemap: list[SitemapEntry]) -> list[Candidate]:
+def _posts_to_fetch(
+    crawl: Crawl, settings: Settings, sitemap: list[SitemapEntry]
+) -> list[Candidate]:
     """Posts need fetching only where no feed gave them (for their dates and summaries)."""
     in_feeds = {canonical_url(e.url) for feed in crawl.feeds.values() for e in feed.entries}
     found: list[Candidate] = []
     for record in crawl.pages.values():
         if record.kind not in ("blog", "press"):
             continue
-        listed = post_links(record.url, record.extraction.content_links, crawl.domain,
-                            settings.max_posts + 4)  # fmt: skip
+        listed = post_links(
+            record.url, record.extraction.content_links, crawl.domain, settings.max_posts + 4
+        )
         if any(c.url in in_feeds for c in listed):
             continue  # a feed already covers this index
         found += listed[: settings.max_posts]
     if not found and not in_feeds:
-        dated = sorted((e for e in sitemap if e.lastmod), key=lambda e: e.lastmod or "", reverse=True)
+        dated = sorted(
+            (e for e in sitemap if e.lastmod), key=lambda e: e.lastmod or "", reverse=True
+        )
         for entry in dated:
             kind, _score, _reason = kind_of(entry.url)
-            if kind is None and any(p.kind in ("blog", "press") and entry.url.startswith(p.url)
-                                    for p in crawl.pages.values()):  # fmt: skip
-                found.append(Candidate(url=entry.url, kind="post", score=1.0, reason="sitemap",
-                                       published=entry.lastmod))  # fmt: skip
+            if kind is None and any(
+                p.kind in ("blog", "press") and entry.url.startswith(p.url)
+                for p in crawl.pages.values()
+            ):
+                found.append(
+                    Candidate(
+                        url=entry.url,
+                        kind="post",
+                        score=1.0,
+                        reason="sitemap",
+                        published=entry.lastmod,
+                    )
+                )
     unique: dict[str, Candidate] = {}
     for candidate in found:
         unique.setdefault(candidate.url, candidate)

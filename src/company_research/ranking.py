@@ -9,8 +9,41 @@ from company_research.keywords import BOILERPLATE_SENTENCE_WORDS
 
 # Abbreviations that end in a period without ending a sentence (several languages).
 ABBREVIATIONS = frozenset(
-    "e.g i.e etc vs mr mrs ms dr prof inc ltd co corp st no approx ca bzw z.b d.h usw ggf "
-    "inkl evtl bsp mme mlle env cf p.ex sr sra ej".split()
+    [
+        "e.g",
+        "i.e",
+        "etc",
+        "vs",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "st",
+        "no",
+        "approx",
+        "ca",
+        "bzw",
+        "z.b",
+        "d.h",
+        "usw",
+        "ggf",
+        "inkl",
+        "evtl",
+        "bsp",
+        "mme",
+        "mlle",
+        "env",
+        "cf",
+        "p.ex",
+        "sr",
+        "sra",
+        "ej",
+    ]
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]?\s+(?=[\"'“«(¿¡]?[A-ZÀ-ÖØ-Þ0-9])")
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -72,8 +105,7 @@ def rank_sentences(
                 centrality[j] += weight
     top = max(centrality) or 1.0
     scored = [
-        ((1 - lead_weight) * (centrality[i] / top) + lead_weight / (1 + i), i)
-        for i in range(n)
+        ((1 - lead_weight) * (centrality[i] / top) + lead_weight / (1 + i), i) for i in range(n)
     ]
     scored.sort(key=lambda pair: (-pair[0], pair[1]))
     return [sentences[i] for _score, i in scored[:limit]]

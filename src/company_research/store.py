@@ -50,52 +50,117 @@ class StoredPage:
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
     db["companies"].create(
-        {"domain": str, "name": str, "added_at": str, "last_researched_at": str,
-         "last_status": str, "watched": int, "interview_date": str},
+        {
+            "domain": str,
+            "name": str,
+            "added_at": str,
+            "last_researched_at": str,
+            "last_status": str,
+            "watched": int,
+            "interview_date": str,
+        },
         pk="domain",
-    )  # fmt: skip
+    )
     db["pages"].create(
-        {"url": str, "company": str, "kind": str, "status": int, "fetched_at": str,
-         "content_type": str, "etag": str, "last_modified": str, "content_hash": str,
-         "title": str, "text": str, "html": bytes, "published": str, "gone": int},
+        {
+            "url": str,
+            "company": str,
+            "kind": str,
+            "status": int,
+            "fetched_at": str,
+            "content_type": str,
+            "etag": str,
+            "last_modified": str,
+            "content_hash": str,
+            "title": str,
+            "text": str,
+            "html": bytes,
+            "published": str,
+            "gone": int,
+        },
         pk="url",
-    )  # fmt: skip
+    )
     db["pages"].create_index(["company"])
     db["pages"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
     db["fetch_log"].create(
-        {"id": int, "run_id": int, "company": str, "url": str, "status": int, "bytes": int,
-         "elapsed_ms": int, "fetched_at": str, "error": str},
+        {
+            "id": int,
+            "run_id": int,
+            "company": str,
+            "url": str,
+            "status": int,
+            "bytes": int,
+            "elapsed_ms": int,
+            "fetched_at": str,
+            "error": str,
+        },
         pk="id",
-    )  # fmt: skip
+    )
     db["fetch_log"].create_index(["company"])
     db["posts"].create(
-        {"url": str, "company": str, "title": str, "published": str, "summary": str,
-         "source_url": str, "first_seen": str},
+        {
+            "url": str,
+            "company": str,
+            "title": str,
+            "published": str,
+            "summary": str,
+            "source_url": str,
+            "first_seen": str,
+        },
         pk="url",
-    )  # fmt: skip
+    )
     db["posts"].create_index(["company"])
     db["facts"].create(
-        {"company": str, "kind": str, "key": str, "value": str, "source_url": str,
-         "evidence": str, "updated_at": str},
+        {
+            "company": str,
+            "kind": str,
+            "key": str,
+            "value": str,
+            "source_url": str,
+            "evidence": str,
+            "updated_at": str,
+        },
         pk=("company", "kind", "key"),
-    )  # fmt: skip
-    db["reviews"].create(
-        {"id": str, "company": str, "site": str, "url": str, "rating": float, "scale": float,
-         "title": str, "text": str, "pros": str, "cons": str, "author_role": str, "date": str,
-         "fetched_at": str, "content_hash": str},
-        pk="id",
-    )  # fmt: skip
-    db["reviews"].create_index(["company"])
-    db["briefs"].create(
-        {"id": int, "company": str, "generated_at": str, "json": str}, pk="id"
     )
+    db["reviews"].create(
+        {
+            "id": str,
+            "company": str,
+            "site": str,
+            "url": str,
+            "rating": float,
+            "scale": float,
+            "title": str,
+            "text": str,
+            "pros": str,
+            "cons": str,
+            "author_role": str,
+            "date": str,
+            "fetched_at": str,
+            "content_hash": str,
+        },
+        pk="id",
+    )
+    db["reviews"].create_index(["company"])
+    db["briefs"].create({"id": int, "company": str, "generated_at": str, "json": str}, pk="id")
     db["briefs"].create_index(["company"])
     db["runs"].create(
-        {"id": int, "company": str, "command": str, "started_at": str, "ended_at": str,
-         "outcome": str, "pages_fetched": int, "pages_not_modified": int, "requests": int,
-         "bytes": int, "errors": int, "message": str},
+        {
+            "id": int,
+            "company": str,
+            "command": str,
+            "started_at": str,
+            "ended_at": str,
+            "outcome": str,
+            "pages_fetched": int,
+            "pages_not_modified": int,
+            "requests": int,
+            "bytes": int,
+            "errors": int,
+            "message": str,
+        },
         pk="id",
-    )  # fmt: skip
+    )
 
 
 # Numbered, append-only: never edit a released migration; add the next one.
@@ -128,7 +193,9 @@ class Store:
         self.db.conn.close()
 
     # -- companies ----------------------------------------------------------------------
-    def touch_company(self, domain: str, *, name: str | None = None, status: str | None = None) -> None:
+    def touch_company(
+        self, domain: str, *, name: str | None = None, status: str | None = None
+    ) -> None:
         existing = self.company(domain)
         row: dict[str, Any] = {"domain": domain}
         if existing is None:
@@ -158,18 +225,28 @@ class Store:
 
     def save_page(self, page: StoredPage) -> None:
         row = {
-            "url": page.url, "company": page.company, "kind": page.kind, "status": page.status,
-            "fetched_at": page.fetched_at, "content_type": page.content_type, "etag": page.etag,
-            "last_modified": page.last_modified, "content_hash": page.content_hash,
-            "title": page.title, "text": page.text,
-            "html": zlib.compress(page.html.encode("utf-8"), 6), "published": page.published,
+            "url": page.url,
+            "company": page.company,
+            "kind": page.kind,
+            "status": page.status,
+            "fetched_at": page.fetched_at,
+            "content_type": page.content_type,
+            "etag": page.etag,
+            "last_modified": page.last_modified,
+            "content_hash": page.content_hash,
+            "title": page.title,
+            "text": page.text,
+            "html": zlib.compress(page.html.encode("utf-8"), 6),
+            "published": page.published,
             "gone": 0,
-        }  # fmt: skip
+        }
         self.db["pages"].upsert(row, pk="url")
 
     def mark_seen(self, url: str, fetched_at: str) -> None:
         """A 304: the stored copy is still current."""
-        self.db.execute("update pages set fetched_at = ?, gone = 0 where url = ?", [fetched_at, url])
+        self.db.execute(
+            "update pages set fetched_at = ?, gone = 0 where url = ?", [fetched_at, url]
+        )
 
     def mark_gone(self, url: str) -> None:
         self.db.execute("update pages set gone = 1 where url = ?", [url])
@@ -177,11 +254,18 @@ class Store:
     # -- fetch log, posts, facts ------------------------------------------------------------
     def log_fetches(self, run_id: int, domain: str, records: list[Any]) -> None:
         self.db["fetch_log"].insert_all(
-            {"run_id": run_id, "company": domain, "url": r.url, "status": r.status,
-             "bytes": r.bytes, "elapsed_ms": r.elapsed_ms, "fetched_at": r.fetched_at,
-             "error": r.error}
+            {
+                "run_id": run_id,
+                "company": domain,
+                "url": r.url,
+                "status": r.status,
+                "bytes": r.bytes,
+                "elapsed_ms": r.elapsed_ms,
+                "fetched_at": r.fetched_at,
+                "error": r.error,
+            }
             for r in records
-        )  # fmt: skip
+        )
 
     def save_posts(self, domain: str, posts: list[dict[str, Any]]) -> None:
         for post in posts:
@@ -212,8 +296,9 @@ class Store:
 
     def start_run(self, domain: str, command: str) -> int:
         table = self.db["runs"]
-        table.insert({"company": domain, "command": command, "started_at": _now(),
-                      "outcome": "running"})  # fmt: skip
+        table.insert(
+            {"company": domain, "command": command, "started_at": _now(), "outcome": "running"}
+        )
         return int(table.last_pk)
 
     def finish_run(self, run_id: int, outcome: str, **counts: Any) -> None:
@@ -243,12 +328,20 @@ def _fts_query(query: str) -> str:
 def _page_from_row(row: dict[str, Any]) -> StoredPage:
     html = zlib.decompress(row["html"]).decode("utf-8") if row["html"] else ""
     return StoredPage(
-        url=row["url"], company=row["company"], kind=row["kind"], status=row["status"],
-        fetched_at=row["fetched_at"], content_type=row["content_type"] or "",
-        etag=row["etag"], last_modified=row["last_modified"],
-        content_hash=row["content_hash"] or "", title=row["title"], text=row["text"] or "",
-        html=html, published=row["published"],
-    )  # fmt: skip
+        url=row["url"],
+        company=row["company"],
+        kind=row["kind"],
+        status=row["status"],
+        fetched_at=row["fetched_at"],
+        content_type=row["content_type"] or "",
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        content_hash=row["content_hash"] or "",
+        title=row["title"],
+        text=row["text"] or "",
+        html=html,
+        published=row["published"],
+    )
 
 
 def open_store(path: Path | None = None) -> Store:

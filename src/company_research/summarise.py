@@ -16,9 +16,9 @@ from company_research.keywords import (
     FOUNDED_PATTERNS,
     FOUNDED_WEAK_PATTERNS,
     HQ_PATTERNS,
-    POSTCODE_CITY,
     MISSION_HEADINGS,
     MISSION_PHRASES,
+    POSTCODE_CITY,
     SOCIAL_HOSTS,
     VALUES_HEADINGS,
 )
@@ -46,8 +46,15 @@ class SourceBook:
         if url not in self.by_url:
             source_id = len(self.rows) + 1
             self.by_url[url] = source_id
-            self.rows.append({"id": source_id, "url": url, "title": title, "kind": kind,
-                              "fetched_at": fetched_at})  # fmt: skip
+            self.rows.append(
+                {
+                    "id": source_id,
+                    "url": url,
+                    "title": title,
+                    "kind": kind,
+                    "fetched_at": fetched_at,
+                }
+            )
             self.texts[source_id] = text
         return self.by_url[url]
 
@@ -58,8 +65,13 @@ def build_brief(domain: str, crawl: Crawl, previous: dict[str, Any] | None) -> d
     pages = list(crawl.pages.values())
 
     def cite(page: PageRecord) -> int:
-        return book.cite(page.url, page.extraction.title, _source_kind(page.kind),
-                         page.fetched_at, page.extraction.text)  # fmt: skip
+        return book.cite(
+            page.url,
+            page.extraction.title,
+            _source_kind(page.kind),
+            page.fetched_at,
+            page.extraction.text,
+        )
 
     company = _company(domain, pages, cite)
     mission = _mission(pages, cite)
@@ -94,8 +106,24 @@ def _now() -> str:
 
 
 def _source_kind(kind: str) -> str:
-    return kind if kind in ("home", "about", "mission", "values", "careers", "blog", "post",
-                            "press", "products", "contact", "feed") else "other"  # fmt: skip
+    return (
+        kind
+        if kind
+        in (
+            "home",
+            "about",
+            "mission",
+            "values",
+            "careers",
+            "blog",
+            "post",
+            "press",
+            "products",
+            "contact",
+            "feed",
+        )
+        else "other"
+    )
 
 
 def _pages_by_kind(pages: list[PageRecord], order: tuple[str, ...]) -> list[PageRecord]:
@@ -104,11 +132,23 @@ def _pages_by_kind(pages: list[PageRecord], order: tuple[str, ...]) -> list[Page
 
 # -- company snapshot ----------------------------------------------------------------------
 def _company(domain: str, pages: list[PageRecord], cite: Any) -> dict[str, Any]:
-    ordered = _pages_by_kind(pages, ("home", "about", "mission", "values", "careers", "contact",
-                                     "products", "press", "blog"))  # fmt: skip
+    ordered = _pages_by_kind(
+        pages,
+        ("home", "about", "mission", "values", "careers", "contact", "products", "press", "blog"),
+    )
     home = next((p for p in pages if p.kind == "home"), None)
-    fields: dict[str, Any] = {k: None for k in ("name", "tagline", "description", "founded",
-                                                 "headquarters", "employees", "industry")}  # fmt: skip
+    fields: dict[str, Any] = {
+        k: None
+        for k in (
+            "name",
+            "tagline",
+            "description",
+            "founded",
+            "headquarters",
+            "employees",
+            "industry",
+        )
+    }
     sources: dict[str, int] = {}
     links: dict[str, str] = {}
 
@@ -312,17 +352,29 @@ def _posts(crawl: Crawl, book: SourceBook, site_name: str | None) -> list[dict[s
                 continue  # the page itself is the better source
             summary = _one_line(entry.summary or "")
             source = book.cite(feed_url, feed.title, "feed", page.fetched_at, text)
-            posts.setdefault(entry.url, {"title": entry.title, "url": entry.url,
-                                         "published": entry.published, "summary": summary,
-                                         "source": source})  # fmt: skip
+            posts.setdefault(
+                entry.url,
+                {
+                    "title": entry.title,
+                    "url": entry.url,
+                    "published": entry.published,
+                    "summary": summary,
+                    "source": source,
+                },
+            )
     for url, page in post_pages.items():
         ex = page.extraction
         title = _strip_site(ex.title or "", site_name) or url
         meta_title = next((a.headline for a in ex.articles if a.headline), None)
         summary = _one_line(ex.text) or _one_line(ex.description or "")
         source = book.cite(url, ex.title, "post", page.fetched_at, ex.text)
-        posts[url] = {"title": meta_title or title, "url": url, "published": ex.published,
-                      "summary": summary, "source": source}  # fmt: skip
+        posts[url] = {
+            "title": meta_title or title,
+            "url": url,
+            "published": ex.published,
+            "summary": summary,
+            "source": source,
+        }
     ordered = sorted(posts.values(), key=lambda p: p["published"] or "", reverse=True)
     return ordered[:6]
 
@@ -351,27 +403,43 @@ def _talking_points(
 
     name = brief["company"]["name"] or brief["domain"]
     if brief["mission"]:
-        add(f"{name} states its mission plainly; connect one result of yours to it.",
-            brief["mission"]["text"], brief["mission"]["source"])  # fmt: skip
+        add(
+            f"{name} states its mission plainly; connect one result of yours to it.",
+            brief["mission"]["text"],
+            brief["mission"]["source"],
+        )
     for post in brief["posts"][:2]:
         when = _month(post["published"])
-        add(f"Their {when}post \u201c{post['title']}\u201d: mention it and what it tells you "
-            "about their priorities.", post["summary"], post["source"])  # fmt: skip
+        add(
+            f"Their {when}post \u201c{post['title']}\u201d: mention it and what it tells you "
+            "about their priorities.",
+            post["summary"],
+            post["source"],
+        )
     for value in brief["values"][:2]:
         quote = value["text"].split(": ", 1)[-1]
         label = value["text"].split(": ", 1)[0]
-        add(f"They name \u201c{label}\u201d as a value: bring a story that shows it.",
-            quote, value["source"])  # fmt: skip
+        add(
+            f"They name \u201c{label}\u201d as a value: bring a story that shows it.",
+            quote,
+            value["source"],
+        )
     if brief["offerings"]:
         offer = brief["offerings"][0]
-        add(f"Know their offering {offer['text'].split(': ', 1)[0]} and who it serves.",
-            offer["text"].split(": ", 1)[-1], offer["source"])  # fmt: skip
+        add(
+            f"Know their offering {offer['text'].split(': ', 1)[0]} and who it serves.",
+            offer["text"].split(": ", 1)[-1],
+            offer["source"],
+        )
     careers = next((p for p in pages if p.kind == "careers"), None)
     if careers is not None:
         best = rank_sentences(careers.extraction.text, limit=1)
         if best:
-            add("Their careers page says how they see working there; echo it in your answers.",
-                best[0], cite(careers))  # fmt: skip
+            add(
+                "Their careers page says how they see working there; echo it in your answers.",
+                best[0],
+                cite(careers),
+            )
     return points[:6]
 
 
@@ -388,25 +456,49 @@ def _questions(brief: dict[str, Any], pages: list[PageRecord], cite: Any) -> lis
     questions: list[dict[str, Any]] = []
     if brief["posts"]:
         post = brief["posts"][0]
-        questions.append({"text": f"Your post \u201c{post['title']}\u201d: how does that work "
-                                  "affect the team I would join?", "source": post["source"]})  # fmt: skip
+        questions.append(
+            {
+                "text": f"Your post \u201c{post['title']}\u201d: how does that work "
+                "affect the team I would join?",
+                "source": post["source"],
+            }
+        )
     if brief["values"]:
         value = brief["values"][0]
         label = value["text"].split(": ", 1)[0]
-        questions.append({"text": f"How does \u201c{label}\u201d show up in how the team makes "
-                                  "decisions day to day?", "source": value["source"]})  # fmt: skip
+        questions.append(
+            {
+                "text": f"How does \u201c{label}\u201d show up in how the team makes "
+                "decisions day to day?",
+                "source": value["source"],
+            }
+        )
     if brief["offerings"]:
         offer = brief["offerings"][0]
         label = offer["text"].split(": ", 1)[0]
-        questions.append({"text": f"Where is {label} heading over the next year, and how would "
-                                  "this role contribute?", "source": offer["source"]})  # fmt: skip
+        questions.append(
+            {
+                "text": f"Where is {label} heading over the next year, and how would "
+                "this role contribute?",
+                "source": offer["source"],
+            }
+        )
     if brief["mission"]:
-        questions.append({"text": "How do you measure progress on the mission you describe?",
-                          "source": brief["mission"]["source"]})  # fmt: skip
+        questions.append(
+            {
+                "text": "How do you measure progress on the mission you describe?",
+                "source": brief["mission"]["source"],
+            }
+        )
     careers = next((p for p in pages if p.kind == "careers"), None)
     if careers is not None:
-        questions.append({"text": "Which of the open roles on your careers page work most closely "
-                                  "with this one?", "source": cite(careers)})  # fmt: skip
+        questions.append(
+            {
+                "text": "Which of the open roles on your careers page work most closely "
+                "with this one?",
+                "source": cite(careers),
+            }
+        )
     return questions[:5]
 
 
@@ -423,13 +515,21 @@ def _changes(
     old_posts = {p["url"] for p in previous.get("posts", [])}
     for post in posts:
         if post["url"] not in old_posts:
-            changes.append({"kind": "new_post", "text": f"New post: {post['title']}", "since": since})
+            changes.append(
+                {"kind": "new_post", "text": f"New post: {post['title']}", "since": since}
+            )
     old_mission = (previous.get("mission") or {}).get("text")
     if mission and old_mission and mission["text"] != old_mission:
-        changes.append({"kind": "mission_changed", "text": f"Mission now reads: {mission['text']}",
-                        "since": since})  # fmt: skip
+        changes.append(
+            {
+                "kind": "mission_changed",
+                "text": f"Mission now reads: {mission['text']}",
+                "since": since,
+            }
+        )
     old_values = [v["text"] for v in previous.get("values", [])]
     if old_values and [v["text"] for v in values] != old_values:
-        changes.append({"kind": "values_changed", "text": "Their stated values changed.",
-                        "since": since})  # fmt: skip
+        changes.append(
+            {"kind": "values_changed", "text": "Their stated values changed.", "since": since}
+        )
     return changes
