@@ -92,6 +92,26 @@ class _HostState:
         self.robots_error: str | None = None  # why robots.txt could not be read (5xx, network)
 
 
+class Politeness:
+    """Per-host limits, delays and robots.txt verdicts; share one across concurrent crawls
+    (a refresh of many companies) so that a host shared by them is still treated politely."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._hosts: dict[str, _HostState] = {}
+
+    def host(self, host: str) -> _HostState:
+        state = self._hosts.get(host)
+        if state is None:
+            state = _HostState(self.settings.per_host_concurrency)
+            state.delay = self.settings.min_delay
+            self._hosts[host] = state
+        return state
+
+    def known(self, host: str) -> _HostState | None:
+        return self._hosts.get(host)
+
+
 class Fetcher:
     """Fetches URLs of one company politely; keeps a log of every request it made."""
 
@@ -101,6 +121,7 @@ class Fetcher:
         settings: Settings,
         domain: str,
         validators: dict[str, tuple[str | None, str | None]] | None = None,
+        politeness: Politeness | None = None,
     ) -> None:
         self.client = client
         self.settings = settings
@@ -108,15 +129,10 @@ class Fetcher:
         self.validators = {} if settings.fresh else dict(validators or {})
         self.log: list[FetchRecord] = []
         self.notices: list[str] = []
-        self._hosts: dict[str, _HostState] = {}
+        self.politeness = politeness or Politeness(settings)
 
     def _host(self, host: str) -> _HostState:
-        state = self._hosts.get(host)
-        if state is None:
-            state = _HostState(self.settings.per_host_concurrency)
-            state.delay = self.settings.min_delay
-            self._hosts[host] = state
-        return state
+        return self.politeness.host(host)
 
     async def allowed(self, url: str) -> bool:
         """robots.txt verdict for url (fetched once per host; RFC 9309 on errors)."""
@@ -135,7 +151,7 @@ class Fetcher:
         return bool(state.robots.can_fetch(url, self.settings.user_agent))
 
     def robots_text(self, host: str) -> str | None:
-        state = self._hosts.get(host)
+        state = self.politeness.known(host)
         return state.robots_body if state else None
 
     async def _load_robots(self, robots_url: str, state: _HostState) -> None:

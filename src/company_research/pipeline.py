@@ -16,6 +16,7 @@ from company_research.fetch import (
     SITEMAP_TYPES,
     Fetcher,
     FetchRecord,
+    Politeness,
     make_client,
     now_iso,
 )
@@ -87,8 +88,6 @@ def research(
     progress: Progress | None = None,
 ) -> ResearchResult:
     """Crawl a company's site, store what was read, and return a fresh cited brief."""
-    from company_research.summarise import build_brief
-
     domain = normalise_domain(domain_input)
     store = open_store(settings.db_path)
     try:
@@ -100,27 +99,49 @@ def research(
                     hint=f"run `research {domain}` once online",
                 )
             return ResearchResult(domain, brief, 0, 0, 0, ())
-        store.touch_company(domain)
-        run_id = store.start_run(domain, "research")
-        validators = store.validators(domain)
-        try:
-            crawl = asyncio.run(_crawl(domain, settings, store, validators, transport, progress))
-        except errors.ResearchError as exc:
-            store.log_fetches(run_id, domain, getattr(exc, "log", []))
-            store.finish_run(run_id, "failed", message=str(exc))
-            store.touch_company(domain, status="failed")
-            raise
-        previous = store.latest_brief(domain)
-        brief = build_brief(domain, crawl, previous)
-        with store.transaction():
-            _save(store, crawl, brief, run_id)
-        fetched = sum(1 for p in crawl.pages.values() if not p.not_modified)
-        unchanged = sum(1 for p in crawl.pages.values() if p.not_modified)
-        return ResearchResult(
-            domain, brief, fetched, unchanged, crawl.requests_made, tuple(crawl.notices)
-        )
+
+        async def run() -> ResearchResult:
+            async with make_client(settings, transport) as client:
+                return await research_company(domain, settings, store, client, progress=progress)
+
+        return asyncio.run(run())
     finally:
         store.close()
+
+
+async def research_company(
+    domain: str,
+    settings: Settings,
+    store: Store,
+    client: httpx.AsyncClient,
+    *,
+    politeness: Politeness | None = None,
+    progress: Progress | None = None,
+    command: str = "research",
+) -> ResearchResult:
+    """Research one (normalised) domain with a given client and store; the library core that
+    `research` and a refresh of many companies share. Raises CrawlError; stores nothing then."""
+    from company_research.summarise import build_brief
+
+    store.touch_company(domain)
+    run_id = store.start_run(domain, command)
+    validators = store.validators(domain)
+    try:
+        crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
+    except errors.ResearchError as exc:
+        store.log_fetches(run_id, domain, getattr(exc, "log", []))
+        store.finish_run(run_id, "failed", message=str(exc))
+        store.touch_company(domain, status="failed")
+        raise
+    previous = store.latest_brief(domain)
+    brief = build_brief(domain, crawl, previous)
+    with store.transaction():
+        _save(store, crawl, brief, run_id)
+    fetched = sum(1 for p in crawl.pages.values() if not p.not_modified)
+    unchanged = sum(1 for p in crawl.pages.values() if p.not_modified)
+    return ResearchResult(
+        domain, brief, fetched, unchanged, crawl.requests_made, tuple(crawl.notices)
+    )
 
 
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
@@ -256,22 +277,22 @@ async def _crawl(
     settings: Settings,
     store: Store,
     validators: dict[str, tuple[str | None, str | None]],
-    transport: httpx.AsyncBaseTransport | None,
+    client: httpx.AsyncClient,
+    politeness: Politeness | None,
     progress: Progress | None,
 ) -> Crawl:
     crawl = Crawl(domain=domain, started_at=now_iso())
     say = progress or (lambda _msg: None)
-    async with make_client(settings, transport) as client:
-        fetcher = Fetcher(client, settings, domain, validators)
-        try:
-            await _crawl_with(fetcher, crawl, settings, store, say)
-        except errors.ResearchError as exc:
-            exc.log = fetcher.log  # type: ignore[attr-defined]
-            raise
-        finally:
-            crawl.log = fetcher.log
-            crawl.requests_made = len(fetcher.log)
-            crawl.notices[:0] = fetcher.notices
+    fetcher = Fetcher(client, settings, domain, validators, politeness)
+    try:
+        await _crawl_with(fetcher, crawl, settings, store, say)
+    except errors.ResearchError as exc:
+        exc.log = fetcher.log  # type: ignore[attr-defined]
+        raise
+    finally:
+        crawl.log = fetcher.log
+        crawl.requests_made = len(fetcher.log)
+        crawl.notices[:0] = fetcher.notices
     return crawl
 
 
