@@ -108,7 +108,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
             javascript_only=False,
         )
     base = _base_url(root, url)
-    nodes = jsonld_nodes(html) + microdata_nodes(html)
+    nodes = jsonld_nodes(html) + microdata_nodes(html, root)
     organization = find_organization(nodes, site_domain)
     articles = tuple(find_articles(nodes))
     meta = _meta(root)
@@ -118,7 +118,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
     text = "\n".join(t for _tag, t in blocks)
     published = None
     if kind in POST_KINDS:
-        article_text = _article_text(html, url)
+        article_text = _article_text(root, url)
         if len(article_text) > len(text) * 0.5 and len(article_text) >= 200:
             text = article_text
         published = _post_date(root, articles, meta, url)
@@ -139,6 +139,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
         feeds=feeds,
         site_name=_clean(meta.get("og:site_name") or meta.get("application-name") or "") or None,
         javascript_only=javascript_only(html),
+        full_text=_visible_text(root),
     )
 
 
@@ -284,12 +285,28 @@ def _boilerplate_sentence(text: str) -> bool:
     return len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS)
 
 
-def _article_text(html: str, url: str) -> str:
+def _visible_text(root: HtmlElement) -> str:
+    """Every text node of the body outside scripts and styles, as one line."""
+    body = root.find("body")
+    pieces = []
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag not in ("script", "style", "noscript", "template") and el.text:
+            pieces.append(el.text)
+        if el.tail:
+            pieces.append(el.tail)
+    return WS.sub(" ", " ".join(pieces)).strip()[:200_000]
+
+
+def _article_text(root: HtmlElement, url: str) -> str:
+    import copy
+
     import trafilatura
 
     try:
         text = trafilatura.extract(
-            html,
+            copy.deepcopy(root),  # trafilatura prunes the tree it is given
             url=url,
             favor_recall=True,
             include_comments=False,
