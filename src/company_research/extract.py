@@ -14,6 +14,7 @@ from company_research.structured import (
     find_organization,
     jsonld_nodes,
     microdata_nodes,
+    node_types,
 )
 
 if TYPE_CHECKING:
@@ -113,6 +114,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
     articles = tuple(find_articles(nodes))
     meta = _meta(root)
     links, content_links = _links(root, base)
+    links += _schema_hints(nodes, base)
     feeds = _feed_links(root, base)
     blocks = _content_blocks(root)
     text = "\n".join(t for _tag, t in blocks)
@@ -213,6 +215,29 @@ def _links(
         if len(links) >= 3000:
             break
     return tuple(links), tuple(content)
+
+
+# schema.org page types that say what a linked page is, as the link text discovery knows.
+SCHEMA_PAGE_KINDS = {"AboutPage": "about", "Blog": "blog", "ContactPage": "contact"}
+
+
+def _schema_hints(nodes: list[dict], base: str) -> tuple[tuple[str, str], ...]:
+    """Links that schema.org names: SiteNavigationElement entries and typed pages (AboutPage)."""
+    hints: list[tuple[str, str]] = []
+    for node in nodes[:500]:
+        types = node_types(node)
+        url = node.get("url")
+        if isinstance(url, list):
+            url = url[0] if url else None
+        if not isinstance(url, str) or not url.strip():
+            continue
+        absolute = urljoin(base, url.strip())
+        if "SiteNavigationElement" in types and isinstance(node.get("name"), str):
+            hints.append((absolute, _clean(node["name"])[:200]))
+        for schema_type, kind in SCHEMA_PAGE_KINDS.items():
+            if schema_type in types:
+                hints.append((absolute, kind))
+    return tuple(hints[:200])
 
 
 def _feed_links(root: HtmlElement, base: str) -> tuple[str, ...]:
