@@ -105,3 +105,4 @@ class Extraction:
     feeds: tuple[str, ...] = ()
     site_name: str | None = None  # og:site_name or application-name
     javascript_only: bool = False
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute url) of translations
