@@ -411,7 +411,9 @@ def _boilerplate_sentence(text: str) -> bool:
     lowered = text.lower()
     if len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS):
         return True
-    return len(text.split()) <= 10 and any(word in lowered for word in BOILERPLATE_SHORT_WORDS)
+    words = len(text.split())
+    short = words <= 6 or (words <= 12 and not text.endswith((".", "!", "?")))
+    return short and any(word in lowered for word in BOILERPLATE_SHORT_WORDS)
 
 
 def _article_text(html: str, url: str) -> str:
