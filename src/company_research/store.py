@@ -310,7 +310,7 @@ class Store:
         )
         return json.loads(rows[0]["json"]) if rows else None
 
-    def start_run(self, domain: str, command: str) -> int:
+    def start_run(self, domain: str | None, command: str) -> int:
         table = self.db["runs"]
         table.insert(
             {"company": domain, "command": command, "started_at": _now(), "outcome": "running"}
@@ -372,11 +372,15 @@ class Store:
         sql = "select url from posts where company = ?"
         return {row[0] for row in self.db.execute(sql, [domain]).fetchall()}
 
-    def page_kinds(self, domain: str) -> dict[str, tuple[str, str | None]]:
-        """url -> (kind, title) of the pages currently stored (not gone) for domain."""
-        sql = "select url, kind, title from pages where company = ? and gone = 0"
+    def page_index(self, domain: str) -> dict[str, dict[str, Any]]:
+        """url -> {kind, title, fetched_at} of the pages currently stored (not gone)."""
+        sql = "select url, kind, title, fetched_at from pages where company = ? and gone = 0"
         rows = self.db.execute(sql, [domain]).fetchall()
-        return {url: (kind, title) for url, kind, title in rows}
+        return {url: {"kind": k, "title": t, "fetched_at": f} for url, k, t, f in rows}
+
+    def last_run_id(self, domain: str) -> int | None:
+        row = self.db.execute("select max(id) from runs where company = ?", [domain]).fetchone()
+        return row[0] if row else None
 
     def acquire_lock(self, name: str, pid: int, host: str, is_stale: Callable[..., bool]) -> Any:
         """Take the named lock, atomically; None when taken, else the holder's row.
