@@ -199,10 +199,10 @@ class Method(str, Enum):
     systemd = "systemd"
 
 
-@watch_app.command("add", help="Watch companies: DOMAIN... and/or --from FILE.")
+@watch_app.command("add", help="Watch companies, named as arguments and/or listed in --from FILE.")
 def watch_add(
     domains: Annotated[
-        list[str] | None, typer.Argument(metavar="[DOMAIN]...", help="Companies to watch")
+        list[str] | None, typer.Argument(metavar="DOMAIN", help="Companies to watch")
     ] = None,
     from_file: Annotated[
         Path | None,
@@ -266,7 +266,9 @@ def watch_list(
 
 @watch_app.command("remove", help="Stop watching companies (what was stored is kept).")
 def watch_remove(
-    domains: Annotated[list[str], typer.Argument(metavar="DOMAIN...", help="Companies")],
+    domains: Annotated[
+        list[str], typer.Argument(metavar="DOMAIN", help="Companies to stop watching")
+    ],
     db: DbOption = None,
 ) -> None:
     from company_research import watch
