@@ -257,3 +257,37 @@ def test_brief_changes_compare_facts_not_wording_noise() -> None:
     ]
     no_reviews = {**old, "reviews": {"sites": []}}
     assert brief_changes(old, no_reviews) == []
+
+
+def test_digest_text_and_markdown_keep_page_text_inert() -> None:
+    from company_research.render import render_digest
+
+    digest = {
+        "companies": [
+            {
+                "domain": "acme.com",
+                "status": "ok",
+                "changes": [
+                    {
+                        "kind": "new_post",
+                        "text": "New post: [click](javascript:alert(1)) \x1b[31mred",
+                        "url": "https://acme.com/p",
+                    },
+                    {"kind": "page_removed", "text": "Gone careers page", "url": "javascript:x"},
+                ],
+            },
+            {"domain": "globex.de", "status": "failed", "changes": []},
+        ]
+    }
+    text = render_digest(digest, "text")
+    assert text == (
+        "acme.com: 2 changes\n"
+        "  - New post: [click](javascript:alert(1)) red\n"
+        "    https://acme.com/p\n"
+        "  - Gone careers page\n"
+        "globex.de (failed): no changes\n"
+    )
+    md = render_digest(digest, "md")
+    assert "- New post: \\[click\\]" in md and "([source](<https://acme.com/p>))" in md
+    assert "javascript:x" not in md
+    assert json.loads(render_digest(digest, "json")) == digest

@@ -276,12 +276,14 @@ async def _refresh_company(
             domain, settings, store, client, politeness=politeness, command="refresh"
         )
     except errors.CrawlError as exc:
-        run = store.runs(domain)[-1] if store.runs(domain) else {}
+        failed_run = store.last_run_id(domain)
+        log = store.fetch_log(failed_run) if failed_run else []
         return CompanyDigest(
             domain,
             "failed",
             [Change("unreachable", str(exc), f"https://{domain}/")],
-            requests=run.get("requests") or 0,
+            requests=len(log),
+            bytes=sum(row["bytes"] or 0 for row in log),
         )
     except errors.ResearchError:
         raise

@@ -302,7 +302,7 @@ def render_digest(digest: dict[str, Any], fmt: str) -> str:
         out.append("Nothing was due for a refresh.")
     for company in companies:
         domain, status, changes = company["domain"], company["status"], company["changes"]
-        state = {"failed": " (failed: last good data kept)", "new": " (first research)"}
+        state = {"failed": " (failed)", "new": " (first research)"}
         head = f"{domain}{state.get(status, '')}"
         if md:
             out += [f"## {md_escape(head)}", ""]
