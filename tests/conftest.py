@@ -30,6 +30,10 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     # Hermetic: a host the test did not map with --resolve is never fetched (no internet).
     monkeypatch.setenv("RESEARCH_RESOLVED_ONLY", "1")
+    # `research schedule --install` never touches the real crontab or systemd units.
+    monkeypatch.setenv("RESEARCH_CRONTAB_CMD", "false")
+    monkeypatch.setenv("RESEARCH_SYSTEMCTL_CMD", "false")
+    monkeypatch.setenv("RESEARCH_SYSTEMD_DIR", str(tmp_path / "systemd-user"))
     return tmp_path
 
 

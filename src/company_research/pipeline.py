@@ -5,10 +5,18 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
+from company_research.derived import (
+    dump_extraction,
+    dump_feed,
+    dump_sitemap,
+    load_extraction,
+    load_feed,
+    load_sitemap,
+)
 from company_research.discover import (
     choose_pages,
     kind_of,
@@ -26,7 +34,14 @@ from company_research.fetch import (
     make_client,
     now_iso,
 )
-from company_research.models import Candidate, Extraction, FeedEntry, FetchedPage, SitemapEntry
+from company_research.models import (
+    Candidate,
+    Extraction,
+    FeedEntry,
+    FetchedPage,
+    Sitemap,
+    SitemapEntry,
+)
 from company_research.scope import canonical_url, host_of, in_scope, normalise_domain
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
@@ -52,6 +67,7 @@ class PageRecord:
     html: str
     extraction: Extraction
     not_modified: bool = False
+    parsed: bool = True  # False: a 304 reused the stored extraction
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,7 @@ class FeedRecord:
     page: FetchedPage
     title: str | None
     entries: list[FeedEntry]
+    parsed: bool = True  # False: a 304 reused the stored entries
 
 
 @dataclass
@@ -71,6 +88,8 @@ class Crawl:
     started_at: str
     pages: dict[str, PageRecord] = field(default_factory=dict)
     feeds: dict[str, FeedRecord] = field(default_factory=dict)
+    # sitemaps read: url -> (response, parsed sitemap, parsed now rather than reused on 304)
+    sitemaps: dict[str, tuple[FetchedPage, Sitemap, bool]] = field(default_factory=dict)
     log: list[FetchRecord] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     requests_made: int = 0
@@ -84,6 +103,8 @@ class ResearchResult:
     pages_not_modified: int
     requests: int
     notices: tuple[str, ...]
+    pages_parsed: int = 0  # pages and feeds parsed (a 304 reuses what was derived before)
+    bytes: int = 0  # response bytes received
 
 
 def research(
@@ -143,11 +164,30 @@ async def research_company(
     brief = build_brief(domain, crawl, previous)
     with store.transaction():
         _save(store, crawl, brief, run_id)
-    fetched = sum(1 for p in crawl.pages.values() if not p.not_modified)
-    unchanged = sum(1 for p in crawl.pages.values() if p.not_modified)
+    counts = _counts(crawl)
     return ResearchResult(
-        domain, brief, fetched, unchanged, crawl.requests_made, tuple(crawl.notices)
+        domain,
+        brief,
+        counts["pages_fetched"],
+        counts["pages_not_modified"],
+        crawl.requests_made,
+        tuple(crawl.notices),
+        pages_parsed=counts["pages_parsed"],
+        bytes=counts["bytes"],
     )
+
+
+def _counts(crawl: Crawl) -> dict[str, int]:
+    """Documents (pages and feeds) fetched, answered 304, parsed; bytes received."""
+    docs = [(p.not_modified, p.parsed) for p in crawl.pages.values()]
+    docs += [(f.page.not_modified, f.parsed) for f in crawl.feeds.values()]
+    docs += [(page.not_modified, parsed) for page, _s, parsed in crawl.sitemaps.values()]
+    return {
+        "pages_fetched": sum(1 for nm, _ in docs if not nm),
+        "pages_not_modified": sum(1 for nm, _ in docs if nm),
+        "pages_parsed": sum(1 for _, parsed in docs if parsed),
+        "bytes": sum(r.bytes for r in crawl.log),
+    }
 
 
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
@@ -168,8 +208,9 @@ def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
 def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> None:
     domain = crawl.domain
     for record in crawl.pages.values():
+        derived = dump_extraction(record.extraction)
         if record.not_modified:
-            store.mark_seen(record.url, record.fetched_at)
+            store.mark_seen(record.url, record.fetched_at, derived if record.parsed else None)
             continue
         store.save_page(
             StoredPage(
@@ -186,12 +227,14 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
                 text=record.extraction.text,
                 html=record.html,
                 published=record.extraction.published,
+                derived=derived,
             )
         )
     for url, feed in crawl.feeds.items():
         page, entries = feed.page, feed.entries
+        derived = dump_feed(feed.title, entries)
         if page.not_modified:
-            store.mark_seen(url, page.fetched_at)
+            store.mark_seen(url, page.fetched_at, derived if feed.parsed else None)
             continue
         store.save_page(
             StoredPage(
@@ -207,6 +250,30 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
                 title=feed.title,
                 text=feed_text(entries),
                 html=page.text,
+                derived=derived,
+            )
+        )
+    for url, (page, sitemap, parsed) in crawl.sitemaps.items():
+        # Sitemaps are kept parsed (their entries), not raw: a 304 then costs no bytes.
+        derived = dump_sitemap(sitemap)
+        if page.not_modified:
+            store.mark_seen(url, page.fetched_at, derived if parsed else None)
+            continue
+        store.save_page(
+            StoredPage(
+                url=url,
+                company=domain,
+                kind="sitemap",
+                status=page.status,
+                fetched_at=page.fetched_at,
+                content_type=page.content_type,
+                etag=page.etag,
+                last_modified=page.last_modified,
+                content_hash=hashlib.sha256(page.body).hexdigest(),
+                title=None,
+                text="",
+                html="",
+                derived=derived,
             )
         )
     store.log_fetches(run_id, domain, crawl.log)
@@ -231,10 +298,8 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
     store.finish_run(
         run_id,
         "ok",
-        pages_fetched=sum(1 for p in crawl.pages.values() if not p.not_modified),
-        pages_not_modified=sum(1 for p in crawl.pages.values() if p.not_modified),
+        **_counts(crawl),
         requests=crawl.requests_made,
-        bytes=sum(r.bytes for r in crawl.log),
         errors=errors_count,
         message="; ".join(crawl.notices)[:2000] or None,
     )
@@ -337,8 +402,8 @@ async def _crawl_with(
     if not sitemap_urls:
         sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
     feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
-    sitemap_task = _read_sitemaps(fetcher, sitemap_urls, settings, budget)
-    feed_tasks = [_read_feed(fetcher, crawl, u, settings, budget) for u in feed_urls]
+    sitemap_task = _read_sitemaps(fetcher, crawl, sitemap_urls, settings, budget, store)
+    feed_tasks = [_read_feed(fetcher, crawl, u, settings, budget, store) for u in feed_urls]
     entries, *_ = await asyncio.gather(sitemap_task, *feed_tasks)
 
     # Round 3: the pages by kind, ranked from links and sitemap.
@@ -368,7 +433,7 @@ async def _crawl_with(
     ][:2]
     await asyncio.gather(
         _fetch_pages(fetcher, crawl, second, store, budget),
-        *(_read_feed(fetcher, crawl, u, settings, budget) for u in new_feeds),
+        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in new_feeds),
     )
     posts = _posts_to_fetch(crawl, settings, entries)
     if posts:
@@ -404,14 +469,20 @@ async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord
 
 def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageRecord | None:
     html = page.text
+    extraction = None
     if page.not_modified:
-        stored = store.page(page.requested_url)
+        stored = store.page(page.url)  # the hop that answered 304 (after an apex -> www hop)
         if stored is None:
             return None
         html = stored.html
-    extraction = extract_page(page.url, html, kind, domain, page.fetched_at)
+        extraction = load_extraction(stored.derived)
+        if extraction is not None and extraction.kind != kind:
+            extraction = replace(extraction, kind=kind)
+    parsed = extraction is None
+    if extraction is None:
+        extraction = extract_page(page.url, html, kind, domain, page.fetched_at)
     return PageRecord(
-        url=canonical_url(page.requested_url if page.not_modified else page.url),
+        url=canonical_url(page.url),
         kind=kind,
         fetched_at=page.fetched_at,
         status=200 if page.not_modified else page.status,
@@ -421,6 +492,7 @@ def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageReco
         html=html,
         extraction=extraction,
         not_modified=page.not_modified,
+        parsed=parsed,
     )
 
 
@@ -444,7 +516,12 @@ async def _fetch_pages(
 
 
 async def _read_sitemaps(
-    fetcher: Fetcher, urls: list[str], settings: Settings, budget: list[int]
+    fetcher: Fetcher,
+    crawl: Crawl,
+    urls: list[str],
+    settings: Settings,
+    budget: list[int],
+    store: Store,
 ) -> list[SitemapEntry]:
     entries: list[SitemapEntry] = []
     queue = [u for u in urls if in_scope(u, fetcher.domain)][:3]
@@ -455,7 +532,8 @@ async def _read_sitemaps(
         seen.update(batch)
         budget[0] -= len(batch)
         results = await asyncio.gather(
-            *(_one_sitemap(fetcher, u, settings) for u in batch), return_exceptions=False
+            *(_one_sitemap(fetcher, crawl, u, settings, store) for u in batch),
+            return_exceptions=False,
         )
         for sitemap in results:
             if sitemap is None:
@@ -468,33 +546,66 @@ async def _read_sitemaps(
     return entries[:5000]
 
 
-async def _one_sitemap(fetcher: Fetcher, url: str, settings: Settings) -> Any:
+async def _one_sitemap(
+    fetcher: Fetcher, crawl: Crawl, url: str, settings: Settings, store: Store
+) -> Sitemap | None:
+    cap = settings.max_sitemap_bytes
     try:
-        page = await fetcher.fetch(
-            url, accept=SITEMAP_TYPES, max_bytes=settings.max_sitemap_bytes, conditional=False
-        )
-        return parse_sitemap(page.body, page.url, settings.max_sitemap_bytes)
+        page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=cap)
+        if page.not_modified:
+            stored = store.page(canonical_url(page.url))
+            kept = load_sitemap(stored.derived) if stored else None
+            if kept is not None:
+                crawl.sitemaps[canonical_url(page.url)] = (page, kept, False)
+                return kept
+            page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=cap, conditional=False)
+        sitemap = parse_sitemap(page.body, page.url, cap)
     except errors.FetchError:
         return None
+    crawl.sitemaps[canonical_url(page.url)] = (page, sitemap, True)
+    return sitemap
 
 
 async def _read_feed(
-    fetcher: Fetcher, crawl: Crawl, url: str, settings: Settings, budget: list[int]
+    fetcher: Fetcher,
+    crawl: Crawl,
+    url: str,
+    settings: Settings,
+    budget: list[int],
+    store: Store,
 ) -> None:
     if budget[0] <= 0 or url in crawl.feeds:
         return
     budget[0] -= 1
     try:
-        page = await fetcher.fetch(
-            url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
-        )
+        page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes)
+        reused = _stored_feed(store, page) if page.not_modified else None
+        if page.not_modified and reused is None:  # a 304 for a feed we do not hold: ask plainly
+            page = await fetcher.fetch(
+                url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
+            )
     except errors.FetchError as exc:
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
-    title, entries = parse_feed(page.body, page.url)
+    parsed = reused is None or reused[2]
+    title, entries = (reused[0], reused[1]) if reused else parse_feed(page.body, page.url)
     entries = [e for e in entries if in_scope(e.url, crawl.domain)]
     if entries:
-        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries)
+        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries, parsed=parsed)
+
+
+def _stored_feed(
+    store: Store, page: FetchedPage
+) -> tuple[str | None, list[FeedEntry], bool] | None:
+    """What a feed answered 304 holds: (title, entries, parsed again?); None if not stored."""
+    stored = store.page(canonical_url(page.url))
+    if stored is None:
+        return None
+    kept = load_feed(stored.derived)
+    if kept is not None:
+        return kept[0], kept[1], False
+    title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)  # kept by older code
+    return title, entries, True
 
 
 def _posts_to_fetch(

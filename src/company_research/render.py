@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # rich and jinja2 are imported when a brief is rendered, not 
     from jinja2 import Environment
     from rich.text import Text
 
-__all__ = ["FORMATS", "load_schema", "render_brief", "validate_brief"]
+__all__ = ["FORMATS", "load_schema", "render_brief", "render_digest", "validate_brief"]
 
 FORMATS = ("text", "md", "html", "json", "pdf")
 
@@ -288,3 +288,43 @@ def _review_lines(reviews: dict[str, Any], cited: Any) -> list[Text]:
         cited(f"{site['site']}: not available ({site['reason']})", style="dim")
         for site in unavailable
     ]
+
+
+# -- the refresh digest --------------------------------------------------------------------
+def render_digest(digest: dict[str, Any], fmt: str) -> str:
+    """A refresh digest ({"companies": [{domain, status, changes}]}) as text, md or json."""
+    if fmt == "json":
+        return json.dumps(digest, indent=2, ensure_ascii=False) + "\n"
+    companies = digest["companies"]
+    md = fmt == "md"
+    out: list[str] = ["# What changed", ""] if md else []
+    if not companies:
+        out.append("Nothing was due for a refresh.")
+    for company in companies:
+        domain, status, changes = company["domain"], company["status"], company["changes"]
+        state = {"failed": " (failed)", "new": " (first research)"}
+        head = f"{domain}{state.get(status, '')}"
+        if md:
+            out += [f"## {md_escape(head)}", ""]
+        else:
+            out.append(
+                f"{head}: "
+                + (
+                    f"{len(changes)} change{'s' if len(changes) > 1 else ''}"
+                    if changes
+                    else "no changes"
+                )
+            )
+        if not changes and md:
+            out += ["No changes." if status != "new" else "Researched for the first time.", ""]
+        for change in changes:
+            text = clean_text(change["text"]).replace("\n", " ")
+            url = safe_url(change.get("url"))
+            if md:
+                link = f" ([source](<{url}>))" if url else ""
+                out.append(f"- {md_escape(text)}{link}")
+            else:
+                out.append(f"  - {text}" + (f"\n    {url}" if url else ""))
+        if md and changes:
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
