@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from company_research.reviews import parse
+from company_research.reviews.words import LEGAL_FORMS
 
 
 @dataclass(frozen=True)
@@ -22,8 +23,18 @@ class CompanyRef:
 
     @property
     def slug(self) -> str:
-        """`Maison Lümen & Co` -> `maison-lumen-co` (the form most sites put in URLs)."""
-        return slugify(self.name)
+        """`Maison Lümen SAS` -> `maison-lumen` (the form most sites put in URLs)."""
+        return slugify(self.short_name)
+
+    @property
+    def short_name(self) -> str:
+        """The name without its legal form (GmbH, Inc., SAS...), as review sites list it."""
+        name = self.name.strip().rstrip(",")
+        lowered = name.lower()
+        for form in sorted(LEGAL_FORMS, key=len, reverse=True):
+            if lowered.endswith(" " + form):
+                return name[: -len(form) - 1].strip().rstrip(",")
+        return name
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from company_research.fetch import Fetcher, FetchRecord, Politeness, now_iso
 from company_research.reviews import parse
 from company_research.reviews.base import CompanyRef, Review, ReviewPage, ReviewSite, slugify
 from company_research.reviews.registry import GENERIC, adapters, label_of, site_adapters
-from company_research.scope import host_of
 from company_research.store import StoredPage
 
 if TYPE_CHECKING:
@@ -408,7 +407,3 @@ def save_harvest(store: Store, domain: str, harvest: Harvest, run_id: int | None
     if run_id is not None and harvest.log:
         store.log_fetches(run_id, domain, harvest.log)
     return added
-
-
-def host_label(url: str) -> str:
-    return host_of(url) or url

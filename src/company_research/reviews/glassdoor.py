@@ -17,7 +17,7 @@ class Glassdoor(ReviewSite):
     page n: ..._Pn.htm; search: /Reviews/name-reviews-SRCH_KE0,LEN.htm."""
 
     def candidate_urls(self, company: CompanyRef) -> list[str]:
-        keyword = company.name.strip()
+        keyword = company.short_name
         search = (
             f"https://www.glassdoor.com/Reviews/{company.slug}-reviews-SRCH_KE0,{len(keyword)}.htm"
         )

@@ -16,7 +16,7 @@ class Indeed(ReviewSite):
     rating and count, and `reviewsList.items` with title, text, pros, cons, rating, date."""
 
     def candidate_urls(self, company: CompanyRef) -> list[str]:
-        name = re.sub(r"[^\w]+", "-", company.name.strip()).strip("-")
+        name = re.sub(r"[^\w]+", "-", company.short_name).strip("-")
         return [*self.linked_profiles(company), f"https://www.indeed.com/cmp/{name}/reviews"]
 
     def parse(self, html: str, url: str) -> ReviewPage:

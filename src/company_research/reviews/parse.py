@@ -256,7 +256,7 @@ def absolute(base: str, href: str | None) -> str | None:
 
 # -- plain markup -----------------------------------------------------------------------------
 _REVIEW_CLASS = re.compile(
-    r"(?:^|[-_\s])review(?:[-_]?card|[-_]?item|[-_]?container)?(?:$|[-_\s])|^review", re.IGNORECASE
+    r"(?:.*[-_])?review(?:[-_]?(?:card|item|container|block|box|wrapper|paper))?", re.IGNORECASE
 )
 _STARS = re.compile(
     r"(\d+(?:[.,]\d+)?)\s*(?:/|out of|of|von|sur|de|sobre)\s*(\d+(?:[.,]\d+)?)", re.IGNORECASE
@@ -270,7 +270,7 @@ def _classes(el: Any) -> list[str]:
 def _is_review_box(el: Any) -> bool:
     if el.get("itemprop") == "review" or "Review" in (el.get("itemtype") or ""):
         return True
-    return any(_REVIEW_CLASS.search(c) and not c.lower().endswith("reviews") for c in _classes(el))
+    return any(_REVIEW_CLASS.fullmatch(c) for c in _classes(el))
 
 
 def _label_of(text: str, labels: tuple[str, ...]) -> bool:
@@ -303,7 +303,14 @@ def markup_reviews(html: str, url: str, site: str, *, default_scale: float = 5.0
         rating, scale = _box_rating(box, default_scale)
         when = box.find(".//time")
         role = _first_text(box, ("job", "role", "position", "author-title", "jobtitle"))
-        title_el = next((e for e in box.iter("h2", "h3", "h4", "h5")), None)
+        title_el = next(
+            (
+                e
+                for e in box.iter("h2", "h3", "h4", "h5")
+                if not _label_of(e.text_content(), PROS_LABELS + CONS_LABELS)
+            ),
+            None,
+        )
         title = clean(title_el.text_content()) if title_el is not None else None
         sections: dict[str, list[str]] = {"text": [], "pros": [], "cons": []}
         current = "text"

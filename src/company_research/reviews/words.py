@@ -76,3 +76,11 @@ ha hay la las le les lo los me mi muy más no nos o para pero por que se ser si 
 su sus también tan te todo todos tu un una uno y ya bueno buena malo mala mucho poco
 """.split()  # noqa: SIM905 (a word table reads better as text)
 )
+
+# Legal forms review sites leave out of a company's name and address ("Kesselwerk GmbH" is
+# /de/kesselwerk on kununu).
+LEGAL_FORMS = (
+    "gmbh & co. kg", "gmbh & co kg", "gmbh", "ag", "kg", "se", "ug", "e.v.", "inc.", "inc",
+    "ltd.", "ltd", "llc", "plc", "corp.", "corp", "co.", "b.v.", "bv", "n.v.", "sas", "sarl",
+    "s.a.r.l.", "s.a.", "sa", "s.l.", "sl", "s.p.a.", "srl", "oy", "ab", "as", "aps",
+)  # fmt: skip
