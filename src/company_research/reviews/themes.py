@@ -76,11 +76,21 @@ def find_themes(texts: list[str], limit: int = 5, min_count: int = 2) -> list[Th
     chosen: list[Theme] = []
     used: set[str] = set()
     covered: list[set[int]] = []
-    for key in ranked:
+    for short in ranked:
+        # A longer phrase that most mentions of a word share names the theme better
+        # ("field season hours" rather than "field").
+        longer = [
+            k
+            for k in ranked
+            if len(k) > len(short)
+            and _contains(k, short)
+            and 3 * document_freq[k] >= 2 * document_freq[short]
+        ]
+        key = max(longer, key=lambda k: (document_freq[k], len(k))) if longer else short
         if used & set(key):
             continue
         mentions = set(where[key])
-        if any(mentions <= earlier for earlier in covered):
+        if any(mentions == earlier for earlier in covered):
             continue  # the same reviews as a theme already chosen: one topic, named once
         used.update(key)
         covered.append(mentions)
@@ -89,6 +99,11 @@ def find_themes(texts: list[str], limit: int = 5, min_count: int = 2) -> list[Th
         if len(chosen) >= limit:
             break
     return chosen
+
+
+def _contains(longer: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    size = len(short)
+    return any(longer[i : i + size] == short for i in range(len(longer) - size + 1))
 
 
 def sentences(text: str) -> list[str]:
