@@ -208,7 +208,7 @@ def test_generic_import_of_any_site(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert (
-        "[capterra.com](https://www.capterra.com/p/238811/Quillstack/reviews/): 4\\.7/5"
+        "[capterra.com](https://www.capterra.com/p/238811/Quillstack/reviews/): 4.7/5"
         in result.stdout
     )
 

@@ -181,7 +181,8 @@ def _month(value: str | None) -> str:
 
 def review_view(section: dict[str, Any]) -> dict[str, Any]:
     """The section as lines every format shows the same way (text, Markdown, HTML): each line
-    plain text plus the source it cites; templates only escape and lay them out."""
+    plain text plus the source it cites; templates only escape and lay them out. A site's
+    `text` is ours alone (numbers and fixed words), so Markdown shows it unescaped."""
     sites = []
     for site in section.get("sites") or []:
         rating = "no rating"
