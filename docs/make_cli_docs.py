@@ -12,6 +12,8 @@ COMMANDS = [
     ["DOMAIN"],
     ["brief"],
     ["demo"],
+    ["reviews"],
+    ["reviews", "import"],
     ["search"],
     ["watch"],
     ["watch", "add"],

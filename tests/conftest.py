@@ -1,4 +1,5 @@
-"""Shared fixtures: a hermetic home and store, and a loopback server serving fixtures/sites."""
+"""Shared fixtures: a hermetic home and store, and a loopback server serving fixtures/sites and
+the review sites of fixtures/reviews."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from company_research.loopback import SiteServer, serve_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "fixtures" / "sites"
+REVIEWS = ROOT / "fixtures" / "reviews"  # review-site hosts (www.glassdoor.com, ...)
 EXPECTED = ROOT / "fixtures" / "expected"
 
 
@@ -39,7 +41,7 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def sites() -> Iterator[SiteServer]:
-    with serve_sites(SITES) as server:
+    with serve_sites([SITES, REVIEWS]) as server:
         yield server
 
 

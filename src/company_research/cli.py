@@ -16,7 +16,7 @@ from typer.core import TyperCommand
 from company_research import __version__
 from company_research.errors import EXIT_USAGE, ResearchError, UsageError
 
-COMMANDS = ("brief", "demo", "search", "watch", "refresh", "schedule")
+COMMANDS = ("brief", "demo", "reviews", "search", "watch", "refresh", "schedule")
 DEFAULT_COMMAND = "company"
 TOP_LEVEL_OPTIONS = ("--help", "-h", "--version", "--install-completion", "--show-completion")
 
@@ -109,13 +109,25 @@ def company(
     offline: Annotated[
         bool, typer.Option("--offline", help="No network: print the stored brief")
     ] = False,
+    reviews_only: Annotated[
+        bool,
+        typer.Option(
+            "--reviews-only",
+            help="Re-read review sites only; rebuild the brief on the stored crawl",
+        ),
+    ] = False,
 ) -> None:
     from company_research.pipeline import research
 
+    if reviews_only and (no_reviews or offline):
+        _err("error: --reviews-only cannot be combined with --no-reviews or --offline")
+        raise typer.Exit(EXIT_USAGE)
     settings = _settings(
         db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh, offline=offline
     )
-    result = _run(lambda: research(domain, settings, progress=_progress()))
+    result = _run(
+        lambda: research(domain, settings, progress=_progress(), reviews_only=reviews_only)
+    )
     for notice in result.notices:
         _err(f"note: {notice}")
     _emit(result.brief, fmt, output)
@@ -150,6 +162,40 @@ def demo(
     result = _run(lambda: run_demo(company_domain, db, progress=_progress()))
     for notice in result.notices:
         _err(f"note: {notice}")
+    _emit(result.brief, fmt, output)
+
+
+reviews_app = typer.Typer(
+    help="Employee and customer reviews: import a review page saved from your browser.",
+    no_args_is_help=True,
+)
+app.add_typer(reviews_app, name="reviews")
+
+
+@reviews_app.command("import", help="Import a review page saved from a browser; print the brief.")
+def reviews_import(
+    domain: Annotated[str, typer.Argument(metavar="DOMAIN", help="The company the page is about")],
+    page: Annotated[Path, typer.Argument(metavar="PAGE.html", help="The saved page")],
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Which site it is from (glassdoor, indeed, kununu, ...)"),
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="The page's address, when the page does not say")
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    from company_research.reviews.importer import import_review_page
+
+    settings = _settings(db, None)
+    result = _run(lambda: import_review_page(domain, page, settings, site=site, url=url))
+    rating = f"{result.rating:g}/{result.scale:g}" if result.rating is not None else "no rating"
+    _err(
+        f"imported {result.site} ({rating}): {result.reviews_read} reviews read, "
+        f"{result.reviews_new} new"
+    )
     _emit(result.brief, fmt, output)
 
 

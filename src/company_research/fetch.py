@@ -99,6 +99,8 @@ class Politeness:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._hosts: dict[str, _HostState] = {}
+        # Sites that refused us this run (review sites: 403, a bot check): asked once only.
+        self.refused: dict[str, str] = {}
 
     def host(self, host: str) -> _HostState:
         state = self._hosts.get(host)

@@ -93,6 +93,7 @@ class Crawl:
     log: list[FetchRecord] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     requests_made: int = 0
+    reviews: Any = None  # reviews.collect.Harvest when the reviews stage ran
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,10 @@ def research(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    reviews_only: bool = False,
 ) -> ResearchResult:
-    """Crawl a company's site, store what was read, and return a fresh cited brief."""
+    """Crawl a company's site, store what was read, and return a fresh cited brief
+    (reviews_only: re-read the review sites only and rebuild the brief on the stored crawl)."""
     domain = normalise_domain(domain_input)
     store = open_store(settings.db_path)
     try:
@@ -129,7 +132,9 @@ def research(
 
         async def run() -> ResearchResult:
             async with make_client(settings, transport) as client:
-                return await research_company(domain, settings, store, client, progress=progress)
+                return await research_company(
+                    domain, settings, store, client, progress=progress, reviews_only=reviews_only
+                )
 
         return asyncio.run(run())
     finally:
@@ -145,21 +150,29 @@ async def research_company(
     politeness: Politeness | None = None,
     progress: Progress | None = None,
     command: str = "research",
+    reviews_only: bool = False,
 ) -> ResearchResult:
     """Research one (normalised) domain with a given client and store; the library core that
     `research` and a refresh of many companies share. Raises CrawlError; stores nothing then."""
+    from company_research.reviews.collect import review_stage
     from company_research.summarise import build_brief
 
     store.touch_company(domain)
-    run_id = store.start_run(domain, command)
+    run_id = store.start_run(domain, "reviews" if reviews_only else command)
     validators = store.validators(domain)
     try:
-        crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
+        if reviews_only:
+            crawl = stored_crawl(domain, store)
+        else:
+            crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
     except errors.ResearchError as exc:
         store.log_fetches(run_id, domain, getattr(exc, "log", []))
         store.finish_run(run_id, "failed", message=str(exc))
         store.touch_company(domain, status="failed")
         raise
+    if settings.reviews:
+        (progress or (lambda _m: None))("looking the company up on review sites")
+        crawl.reviews = await review_stage(domain, crawl, settings, store, client, politeness)
     previous = store.latest_brief(domain)
     brief = build_brief(domain, crawl, previous)
     with store.transaction():
@@ -205,8 +218,66 @@ def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     return brief
 
 
+def stored_crawl(domain: str, store: Store) -> Crawl:
+    """The last crawl of a company rebuilt from the store (no network): its pages re-extracted
+    from their stored HTML, its feeds re-parsed. NotResearchedError when there is none."""
+    crawl = Crawl(domain=domain, started_at=now_iso())
+    for stored in store.pages(domain):
+        if stored.kind == "reviews":
+            continue
+        if stored.kind == "feed":
+            title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)
+            page = FetchedPage(
+                url=stored.url, requested_url=stored.url, status=stored.status,
+                content_type=stored.content_type, body=b"", text="", fetched_at=stored.fetched_at,
+                elapsed_ms=0, etag=stored.etag, last_modified=stored.last_modified,
+                not_modified=True,
+            )  # fmt: skip
+            entries = [e for e in entries if in_scope(e.url, domain)]
+            if entries:
+                crawl.feeds[stored.url] = FeedRecord(page, title or stored.title, entries)
+            continue
+        crawl.pages[stored.url] = PageRecord(
+            url=stored.url, kind=stored.kind, fetched_at=stored.fetched_at, status=stored.status,
+            content_type=stored.content_type, etag=stored.etag,
+            last_modified=stored.last_modified, html=stored.html,
+            extraction=extract_page(stored.url, stored.html, stored.kind, domain),
+            not_modified=True,
+        )  # fmt: skip
+    if not crawl.pages:
+        raise errors.NotResearchedError(
+            f"{domain} has no stored crawl to rebuild the brief on",
+            hint=f"run `research {domain}` first",
+        )
+    return crawl
+
+
+def rebuild_brief(
+    domain: str, store: Store, reviews: Any, command: str = "reviews import"
+) -> dict[str, Any]:
+    """A new brief on the stored crawl with these reviews (a reviews.collect.Harvest), stored
+    with them in one transaction. A company never crawled gets a brief of its reviews alone."""
+    from company_research.summarise import build_brief
+
+    store.touch_company(domain)
+    run_id = store.start_run(domain, command)
+    try:
+        crawl = stored_crawl(domain, store)
+    except errors.NotResearchedError:
+        crawl = Crawl(domain=domain, started_at=now_iso())
+    crawl.reviews = reviews
+    brief = build_brief(domain, crawl, store.latest_brief(domain))
+    with store.transaction():
+        _save(store, crawl, brief, run_id)
+    return brief
+
+
 def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> None:
     domain = crawl.domain
+    if crawl.reviews is not None:
+        from company_research.reviews.collect import save_harvest
+
+        save_harvest(store, domain, crawl.reviews, run_id)
     for record in crawl.pages.values():
         derived = dump_extraction(record.extraction)
         if record.not_modified:

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from company_research.reviews.summary import review_view
 from company_research.textsafe import clean_text, md_escape, safe_url
 
 if TYPE_CHECKING:  # rich and jinja2 are imported when a brief is rendered, not at CLI start-up
@@ -132,6 +133,7 @@ def _context(brief: dict[str, Any]) -> dict[str, Any]:
         "has_reviews": any(
             reviews.get(key) for key in ("sites", "pros", "cons", "quotes", "unavailable")
         ),
+        "review_view": review_view(reviews),
     }
 
 
@@ -238,7 +240,7 @@ def _render_text(brief: dict[str, Any], *, color: bool, width: int) -> str:
         posts.append(line)
     rows("Recent posts", posts, "No posts found on the pages we read.")
     if ctx["has_reviews"]:
-        rows("What people say", _review_lines(brief["reviews"], cited))
+        rows("What people say", _review_lines(ctx["review_view"], cited))
     points = [
         Text.assemble(_line(p["text"]), "\n", cited(p["evidence"], p["source"], quote=True))
         for p in brief.get("talking_points") or []
@@ -262,32 +264,24 @@ def _render_text(brief: dict[str, Any], *, color: bool, width: int) -> str:
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
-def _review_lines(reviews: dict[str, Any], cited: Any) -> list[Text]:
-    """Lines for each review site's rating, pros and cons, quotes, and sites we could not read."""
+def _review_lines(view: dict[str, Any], cited: Any) -> list[Text]:
+    """Lines for each review site's rating, themes, quotes, sites we could not read, notes."""
     from rich.text import Text
 
-    lines = []
-    for site in reviews.get("sites") or []:
-        rating = "no rating"
-        if site.get("rating") is not None:
-            scale = f"/{_number(site['scale'])}" if site.get("scale") else ""
-            rating = _number(site["rating"]) + scale
-        if site.get("count") is not None:
-            rating += f" from {_number(site['count'])} reviews"
-        lines.append(cited(f"{_line(site['site'])}: {rating}", site.get("source")))
-    for key, label in (("pros", "Pros"), ("cons", "Cons")):
-        if items := reviews.get(key):
-            line = Text(f"{label}: ", style="bold")
-            for index, item in enumerate(items):
-                line.append_text(cited(item["text"], item["source"]))
-                line.append("; " if index < len(items) - 1 else "")
-            lines.append(line)
-    lines += [cited(q["text"], q["source"], quote=True) for q in reviews.get("quotes") or []]
-    unavailable = reviews.get("unavailable") or []
-    return lines + [
-        cited(f"{site['site']}: not available ({site['reason']})", style="dim")
-        for site in unavailable
-    ]
+    lines = [cited(f"{_line(s['label'])}: {s['text']}", s["source"]) for s in view["sites"]]
+    for group in view["themes"]:
+        line = Text(f"{group['label']}: ", style="bold")
+        for index, item in enumerate(group["items"]):
+            line.append_text(cited(item["text"], item["source"]))
+            line.append("; " if index < len(group["items"]) - 1 else "")
+        lines.append(line)
+    for quote in view["quotes"]:
+        line = cited(quote["text"], quote["source"], quote=True)
+        if quote["by"]:
+            line.append(f" \u2014 {_line(quote['by'])}", style="dim")
+        lines.append(line)
+    lines += [cited(text, style="dim") for text in view["unavailable"] + view["notes"]]
+    return lines
 
 
 # -- the refresh digest --------------------------------------------------------------------

@@ -173,10 +173,33 @@ def _m002_watch(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m003_review_sites(db: sqlite_utils.Database) -> None:
+    """Reviews: which page each was read on and whose voice it is (employee or customer);
+    each site's rating, scale and count as last read (review_sites)."""
+    db["reviews"].add_column("page_url", str)
+    db["reviews"].add_column("kind", str)
+    db["reviews"].create_index(["company", "site"])
+    db["review_sites"].create(
+        {
+            "company": str,
+            "site": str,
+            "label": str,
+            "kind": str,
+            "url": str,
+            "rating": float,
+            "scale": float,
+            "count": int,
+            "fetched_at": str,
+        },
+        pk=("company", "site"),
+    )
+
+
 # Numbered, append-only: never edit a released migration; add the next one.
 MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
     ("m001_initial", _m001_initial),
     ("m002_watch", _m002_watch),
+    ("m003_review_sites", _m003_review_sites),
 ]
 
 
@@ -297,6 +320,32 @@ class Store:
 
     def facts(self, domain: str) -> list[dict[str, Any]]:
         return list(self.db["facts"].rows_where("company = ?", [domain], order_by="rowid"))
+
+    # -- reviews ----------------------------------------------------------------------------
+    def save_review_site(self, row: dict[str, Any]) -> None:
+        """A site's rating, scale and count for a company as read now (replaces the last)."""
+        self.db["review_sites"].upsert(row, pk=("company", "site"))
+
+    def review_sites(self, domain: str) -> list[dict[str, Any]]:
+        return list(self.db["review_sites"].rows_where("company = ?", [domain], order_by="site"))
+
+    def add_reviews(self, rows: list[dict[str, Any]]) -> int:
+        """Insert reviews not stored yet (by id); returns how many were new."""
+        if not rows:
+            return 0
+        known = {
+            r["id"]
+            for r in rows
+            if self.db.execute("select 1 from reviews where id = ?", [r["id"]]).fetchone()
+        }
+        new = [r for r in rows if r["id"] not in known]
+        self.db["reviews"].insert_all(new, pk="id", ignore=True)
+        return len({r["id"] for r in new})
+
+    def reviews(self, domain: str) -> list[dict[str, Any]]:
+        return list(
+            self.db["reviews"].rows_where("company = ?", [domain], order_by="date desc, id")
+        )
 
     # -- briefs and runs ----------------------------------------------------------------
     def save_brief(self, domain: str, brief: dict[str, Any]) -> None:

@@ -25,6 +25,7 @@ from company_research.keywords import (
 )
 from company_research.models import OrgFacts
 from company_research.ranking import rank_sentences, split_sentences
+from company_research.reviews.summary import reviews_section
 
 if TYPE_CHECKING:
     from company_research.pipeline import Crawl, PageRecord
@@ -88,7 +89,7 @@ def build_brief(domain: str, crawl: Crawl, previous: dict[str, Any] | None) -> d
         "values": values,
         "offerings": offerings,
         "posts": posts,
-        "reviews": {"sites": [], "pros": [], "cons": [], "quotes": [], "unavailable": []},
+        "reviews": reviews_section(crawl.reviews, book.cite),
         "talking_points": [],
         "questions": [],
         "changes": _changes(previous, mission, values, posts),
