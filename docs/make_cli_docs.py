@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMANDS = [[], ["DOMAIN"], ["brief"], ["demo"], ["search"]]
+COMMANDS = [[], ["DOMAIN"], ["brief"], ["letter"], ["compare"], ["demo"], ["search"]]
 HEADER = """# Command-line reference
 
 Generated from the real `--help` output by `python docs/make_cli_docs.py`; `tests/test_docs.py`
