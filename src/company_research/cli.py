@@ -205,7 +205,7 @@ def letter(
 def compare(
     domains: Annotated[
         list[str],
-        typer.Argument(metavar="DOMAIN...", help="2 or 3 companies researched before"),
+        typer.Argument(metavar="DOMAIN", help="2 or 3 companies researched before"),
     ],
     db: DbOption = None,
     fmt: Annotated[
