@@ -249,6 +249,7 @@ STOPWORDS = frozenset(  # SIM905: a word list reads better as one block of text
     may new now see two way who did get let put say she too use with that this from they will
     your what when were been more than them then into also only over such some very just most
     their there these those which while where would could should about after other being
+    every each year years time times day days first last many much well make made office
     der die das und den dem des ein eine einer eines mit von für auf ist sind nicht sich auch
     wir ihr sie als wie bei aus zum zur über noch nach oder aber durch unsere unser unseren
     les des une pour par sur dans est sont pas avec qui que aux ses nos notre vous nous plus

@@ -16,6 +16,7 @@ from company_research.ranking import is_boilerplate, split_sentences, terms
 __all__ = ["ResumeLine", "read_resume", "why_me", "with_resume"]
 
 MAX_BYTES = 2_000_000
+MIN_SIMILARITY = 0.15  # below this, shared words are chance (measured on the fixture briefs)
 _MARKUP = re.compile(r"^\s*(?:[-*+•▪●◦]|\d{1,2}[.)])\s+|\*\*|__|`")
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 
@@ -76,31 +77,33 @@ def _achievements(lines: list[ResumeLine]) -> list[ResumeLine]:
     return out
 
 
-def _targets(brief: dict[str, Any]) -> list[tuple[str, int]]:
-    """(text, source) of what the company states it wants, values or builds."""
-    targets: list[tuple[str, int]] = []
+def _targets(brief: dict[str, Any]) -> list[tuple[str, str, int]]:
+    """(text to match, text to show, source) of what the company states it wants, values or
+    builds; a post is shown by its title and matched on its title and summary."""
+    targets: list[tuple[str, str, int]] = []
     if brief.get("mission"):
-        targets.append((brief["mission"]["text"], brief["mission"]["source"]))
+        mission = brief["mission"]
+        targets.append((mission["text"], mission["text"], mission["source"]))
     for key in ("values", "offerings"):
-        targets += [(item["text"], item["source"]) for item in brief.get(key) or []]
+        targets += [(item["text"], item["text"], item["source"]) for item in brief.get(key) or []]
     for post in brief.get("posts") or []:
-        text = f"{post['title']}: {post['summary']}" if post.get("summary") else post["title"]
-        targets.append((text, post["source"]))
+        match = f"{post['title']} {post.get('summary') or ''}"
+        targets.append((match, post["title"], post["source"]))
     return targets
 
 
 def why_me(brief: dict[str, Any], lines: list[ResumeLine], limit: int = 4) -> list[dict[str, Any]]:
     """Pairs of (resume achievement, company statement), strongest first, no line used twice.
 
-    Similarity is TF-IDF cosine over shared word stems; a pair needs at least one shared
-    content word, so an unrelated resume yields no pairs rather than invented links.
+    Similarity is TF-IDF cosine over shared word stems; a pair needs two shared content words
+    (or one long one), so an unrelated resume yields no pairs rather than invented links.
     """
     achievements = _achievements(lines)
     targets = _targets(brief)
     if not achievements or not targets:
         return []
     bags_a = [Counter(terms(a.text)) for a in achievements]
-    bags_t = [Counter(terms(t)) for t, _ in targets]
+    bags_t = [Counter(terms(t)) for t, _, _ in targets]
     df: Counter[str] = Counter()
     for bag in (*bags_a, *bags_t):
         df.update(bag.keys())
@@ -115,13 +118,15 @@ def why_me(brief: dict[str, Any], lines: list[ResumeLine], limit: int = 4) -> li
     for i, a in enumerate(va):
         for j, t in enumerate(vt):
             shared = a.keys() & t.keys()
-            if not shared:
+            # One short shared word ("year", "team") is chance, not a theme.
+            if len(shared) < 2 and not any(len(word) >= 6 for word in shared):
                 continue
             dot = sum(a[k] * t[k] for k in shared)
             norm = math.sqrt(sum(x * x for x in a.values())) * math.sqrt(
                 sum(x * x for x in t.values())
             )
-            scored.append((dot / (norm or 1.0), i, j))
+            if dot / (norm or 1.0) >= MIN_SIMILARITY:
+                scored.append((dot / (norm or 1.0), i, j))
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     pairs: list[dict[str, Any]] = []
     used_a: set[int] = set()
@@ -131,7 +136,7 @@ def why_me(brief: dict[str, Any], lines: list[ResumeLine], limit: int = 4) -> li
             continue
         used_a.add(i)
         used_t.add(j)
-        text, source = targets[j]
+        _match, text, source = targets[j]
         pairs.append(
             {
                 "achievement": achievements[i].text,
