@@ -96,7 +96,7 @@ def test_layoff_and_restructuring_posts_are_flagged_in_four_languages(title):
     [signal] = watch_out(brief, None, NOW)
     assert signal == {
         "kind": "layoffs",
-        "text": "A October 2026 post talks about job cuts or restructuring.",
+        "text": "A post from October 2026 talks about job cuts or restructuring.",
         "evidence": title,
         "source": brief["posts"][1]["source"],
     }
@@ -138,3 +138,20 @@ def test_changes_are_listed_first_when_a_brief_is_made_again(sites, tmp_path):
     assert md.index("## What changed") < md.index("## Mission")
     assert f"New post: {old['posts'][0]['title']}" in md
     assert "Mission now reads: Our mission is to make every container movement" in md
+
+
+def test_rating_moves_and_pages_gone_are_changes():
+    from types import SimpleNamespace
+
+    from company_research.summarise import _changes
+
+    previous = realistic_brief()
+    brief = copy.deepcopy(previous)
+    brief["reviews"]["sites"][0]["rating"] = 4.5
+    gone = previous["sources"][2]
+    crawl = SimpleNamespace(log=[SimpleNamespace(url=gone["url"], status=404)])
+    changes = _changes(previous, brief, crawl)
+    assert [c["kind"] for c in changes] == ["rating_changed", "page_removed"]
+    assert changes[0]["text"] == "Glassdoor rating moved from 4.2 to 4.5."
+    assert changes[1]["text"].startswith(f"Page gone: {gone['title']}")
+    assert all(c["since"] == previous["generated_at"] for c in changes)

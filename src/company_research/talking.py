@@ -44,6 +44,12 @@ def _month(published: str | None) -> str:
         return ""
 
 
+def _from(published: str | None) -> str:
+    """ "2026-11-18" -> "from November 2026 " ("" when undated)."""
+    month = _month(published)
+    return f"from {month}" if month else ""
+
+
 def _short(text: str, words: int = 12) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("\u2026" if len(parts) > words else "")
@@ -207,7 +213,7 @@ def watch_out(
                 signals.append(
                     _signal(
                         "layoffs",
-                        f"A {_month(post['published'])}post talks about job cuts or restructuring.",
+                        f"A post {_from(post['published'])}talks about job cuts or restructuring.",
                         sentence,
                         post["source"],
                     )
