@@ -54,7 +54,8 @@ def test_letter_with_resume_pitches_one_achievement(researched, tmp_path):
     db = researched["_db"]["path"]
     result = run_research("letter", "harborlight.io", "--db", db, "--resume", str(resume))
     assert result.returncode == 0, result.stderr
-    assert "(resume, line 2)" in result.stdout
+    assert "In my last role I cut container ETA prediction error by 35%" in result.stdout
+    assert "Your achievement: resume line 2" in result.stdout
 
 
 def test_letter_for_a_company_never_researched_is_exit_1(researched):

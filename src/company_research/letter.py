@@ -82,10 +82,12 @@ def make_letter(
     pitch: list[tuple[str, int | None]] = []
     if pairs:
         pair = pairs[0]
+        done = _one(pair["achievement"]).rstrip(".")
+        if not done.lower().startswith("i "):
+            done = "I " + done[:1].lower() + done[1:]
         pitch.append(
             (
-                f"In my last role: \u201c{_one(pair['achievement'])}\u201d (resume, line "
-                f"{pair['resume_line']}); I would bring the same to "
+                f"In my last role {done}, and I would bring that experience to "
                 f"\u201c{_one(pair['company_text']).split(': ', 1)[0]}\u201d.",
                 pair["source"],
             )
@@ -95,6 +97,7 @@ def make_letter(
     used = sorted({f["source"] for f in facts} | {s for _, s in pitch if s})
     sources = [s for s in brief.get("sources") or [] if s["id"] in used]
     return {
+        "resume_line": pairs[0]["resume_line"] if pairs else None,
         "to": _one(interviewer) if interviewer else None,
         "role": _one(role) if role else None,
         "company": name,
@@ -133,4 +136,6 @@ def render_letter(letter: dict[str, Any], fmt: str = "text") -> str:
     for source in letter["sources"]:
         title = _one(source.get("title") or source["url"])
         lines.append(f"[{source['id']}] {esc(title)} \u2014 {source['url']}")
+    if letter.get("resume_line"):
+        lines.append(f"Your achievement: resume line {letter['resume_line']}")
     return "\n".join(lines) + "\n"
