@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -336,7 +337,7 @@ def _emit(
         and sys.stdout.isatty()
         and not os.environ.get("NO_COLOR")
     )
-    width = min(os.get_terminal_size().columns, 110) if sys.stdout.isatty() else 100
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 110))
     _write(render_brief(brief_data, chosen, color=color, width=width), output)
 
 

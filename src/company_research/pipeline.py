@@ -9,7 +9,13 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
-from company_research.discover import choose_pages, kind_of, post_links, rank_candidates
+from company_research.discover import (
+    choose_pages,
+    kind_of,
+    language_home,
+    post_links,
+    rank_candidates,
+)
 from company_research.extract import extract_page, feed_text, parse_feed
 from company_research.fetch import (
     FEED_TYPES,
@@ -303,8 +309,22 @@ async def _crawl_with(
     budget = [settings.max_pages]
     say(f"fetching https://{domain}/")
     home = await _fetch_home(fetcher, domain, store)
-    crawl.pages[home.url] = home
     budget[0] -= 1
+    localised = language_home(home.extraction, home.url, domain)
+    if localised:
+        # The apex is a country/language chooser: the site itself starts at /en/ or similar.
+        say(f"fetching {localised} (the home page chooses a language)")
+        budget[0] -= 1
+        try:
+            page = await fetcher.fetch(localised)
+        except errors.FetchError as exc:
+            crawl.notices.append(f"home page {exc.url} skipped: {exc.reason}")
+        else:
+            record = _record(page, "home", domain, store)
+            if record is not None and record.extraction.blocks:
+                home = record
+    crawl.pages[home.url] = home
+    home_lang = home.extraction.lang
     if home.extraction.javascript_only:
         raise errors.JavaScriptOnlyError(
             f"{domain} renders its pages with JavaScript only; there is no text to read",
@@ -322,7 +342,9 @@ async def _crawl_with(
     entries, *_ = await asyncio.gather(sitemap_task, *feed_tasks)
 
     # Round 3: the pages by kind, ranked from links and sitemap.
-    ranked = rank_candidates(home.extraction.links, domain, entries)
+    ranked = rank_candidates(
+        home.extraction.links, domain, entries, home_url=home.url, lang=home_lang
+    )
     chosen = choose_pages(ranked, max(0, budget[0]), set(crawl.pages) | {canonical_url(home.url)})
     say(f"reading {len(chosen)} pages")
     await _fetch_pages(fetcher, crawl, chosen, store, budget)
@@ -330,7 +352,7 @@ async def _crawl_with(
     # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
     # and, for blogs without a feed, the posts listed on the index.
     more_links = [link for p in crawl.pages.values() for link in p.extraction.links]
-    ranked = rank_candidates(more_links, domain, entries)
+    ranked = rank_candidates(more_links, domain, entries, home_url=home.url, lang=home_lang)
     have_kinds = {p.kind for p in crawl.pages.values()}
     second = [
         c
@@ -387,7 +409,7 @@ def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageReco
         if stored is None:
             return None
         html = stored.html
-    extraction = extract_page(page.url, html, kind, domain)
+    extraction = extract_page(page.url, html, kind, domain, page.fetched_at)
     return PageRecord(
         url=canonical_url(page.requested_url if page.not_modified else page.url),
         kind=kind,

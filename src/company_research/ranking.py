@@ -17,6 +17,7 @@ from collections import Counter
 
 from company_research.keywords import (
     BOILERPLATE_SENTENCE_WORDS,
+    BOILERPLATE_SHORT_WORDS,
     LEGAL_SENTENCE_WORDS,
     STOPWORDS,
 )
@@ -69,6 +70,10 @@ _BOILERPLATE = re.compile(
     + r")(?!\w)",
     re.IGNORECASE,
 )
+_CALL_TO_ACTION = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in BOILERPLATE_SHORT_WORDS) + r")(?!\w)",
+    re.IGNORECASE,
+)
 # Menus flattened into text: "Home | About | Careers", "Products › Tracking › Pricing".
 _NAV_SEPARATORS = re.compile(r"\s[|›»·/>]\s")
 _SUFFIXES = ("ations", "ation", "ingen", "ungen", "ments", "ment", "ing", "ung", "ies", "es", "s")
@@ -105,6 +110,10 @@ def is_boilerplate(sentence: str) -> bool:
     if len(_NAV_SEPARATORS.findall(sentence)) >= 2:
         return True
     words = sentence.split()
+    # "Subscribe to our newsletter" alone is a button; inside a real sentence it is content.
+    short = len(words) <= 6 or (len(words) <= 12 and sentence[-1:] not in ".!?")
+    if short and _CALL_TO_ACTION.search(sentence):
+        return True
     # A run of capitalised labels with no sentence punctuation is a menu, not prose.
     capitalised = sum(1 for w in words if w[:1].isupper())
     return len(words) >= 4 and capitalised / len(words) > 0.8 and sentence[-1:] not in ".!?…"

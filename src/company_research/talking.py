@@ -78,7 +78,7 @@ def talking_points(
         )
     if brief["mission"]:
         add(
-            "\u201cYour mission is a big part of why I applied; at my last job I \u2026\u201d "
+            "\u201cThe mission you describe is a big part of why I applied; at my last job I \u2026\u201d "
             "(a result that serves it)",
             brief["mission"]["text"],
             brief["mission"]["source"],
@@ -155,7 +155,7 @@ def questions(brief: dict[str, Any], careers: PageTexts) -> list[dict[str, Any]]
             offer["source"],
         )
     if brief["mission"]:
-        add("How do you measure progress on your mission?", brief["mission"]["source"])
+        add("How do you measure progress on the mission you describe?", brief["mission"]["source"])
     for _kind, _text, cite in careers:
         add("Which open roles on your careers page work most closely with this one?", cite())
     return found
