@@ -21,7 +21,13 @@ from company_research.fetch import (
     now_iso,
 )
 from company_research.models import Candidate, Extraction, FeedEntry, FetchedPage, SitemapEntry
-from company_research.scope import canonical_url, host_of, in_scope, normalise_domain
+from company_research.scope import (
+    canonical_url,
+    host_of,
+    in_scope,
+    is_private_address,
+    normalise_domain,
+)
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
 from company_research.store import Store, StoredPage, open_store
@@ -46,6 +52,7 @@ class PageRecord:
     html: str
     extraction: Extraction
     not_modified: bool = False
+    reused: bool = False  # the fetch failed; this is the stored copy, left as it was
 
 
 @dataclass(frozen=True)
@@ -162,6 +169,8 @@ def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
 def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> None:
     domain = crawl.domain
     for record in crawl.pages.values():
+        if record.reused:
+            continue
         if record.not_modified:
             store.mark_seen(record.url, record.fetched_at)
             continue
@@ -368,6 +377,10 @@ async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord
             hint="save the page from your browser and serve it with --resolve",
         ) from exc
     except errors.OutOfScopeError as exc:
+        if is_private_address(host_of(exc.url)) or "private" in exc.reason:
+            raise errors.UnreachableError(
+                f"{domain} sends us to {exc.url} ({exc.reason}); refused"
+            ) from exc
         raise errors.UnreachableError(
             f"{domain} redirects to {exc.url}, outside {domain}",
             hint=f"research {host_of(exc.url)} instead" if host_of(exc.url) else None,
@@ -409,8 +422,15 @@ async def _fetch_pages(
         try:
             page = await fetcher.fetch(candidate.url)
         except errors.FetchError as exc:
-            if candidate.kind != "post":
-                crawl.notices.append(f"{candidate.kind} page {exc.url} skipped: {exc.reason}")
+            kept = _stored_copy(store, candidate, crawl.domain, exc)
+            if kept is not None and kept.url not in crawl.pages:
+                crawl.pages[kept.url] = kept
+            if candidate.kind != "post" or kept is not None:
+                what = f"kept the copy of {kept.fetched_at[:10]}" if kept else "skipped"
+                where = "" if exc.url == candidate.url else f" ({exc.url})"
+                crawl.notices.append(
+                    f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
+                )
             return
         record = _record(page, candidate.kind, crawl.domain, store)
         if record is not None and record.url not in crawl.pages:
@@ -419,6 +439,32 @@ async def _fetch_pages(
     todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
     budget[0] -= len(todo)
     await asyncio.gather(*(one(c) for c in todo))
+
+
+def _stored_copy(
+    store: Store, candidate: Candidate, domain: str, exc: errors.FetchError
+) -> PageRecord | None:
+    """A page that failed this time (5xx, timeout, reset, too large...) but was read before
+    keeps its stored copy in the brief: a flaky hour must not erase what we knew. A page
+    that is gone (404, 410) is not kept."""
+    if exc.status in (404, 410) or isinstance(exc, errors.DisallowedError):
+        return None
+    stored = store.page(canonical_url(candidate.url))
+    if stored is None or stored.company != domain or not stored.html:
+        return None
+    return PageRecord(
+        url=stored.url,
+        kind=stored.kind,
+        fetched_at=stored.fetched_at,
+        status=stored.status,
+        content_type=stored.content_type or "text/html",
+        etag=stored.etag,
+        last_modified=stored.last_modified,
+        html=stored.html,
+        extraction=extract_page(stored.url, stored.html, stored.kind, domain),
+        not_modified=True,
+        reused=True,
+    )
 
 
 async def _read_sitemaps(
