@@ -76,6 +76,9 @@ FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/f
 POST_KINDS = frozenset({"post"})
 MAX_BLOCKS = 2000
 WS = re.compile(r"\s+")
+# Characters libxml2 refuses in a tree (C0 controls but tab/newline/CR, surrogates, U+FFFE/F):
+# a page carrying one (a raw ESC from a terminal paste, a NUL) would otherwise fail to parse.
+NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def parse_html(html: str) -> HtmlElement | None:
@@ -83,7 +86,7 @@ def parse_html(html: str) -> HtmlElement | None:
     import lxml.html
     from lxml.etree import ParserError
 
-    cleaned = html.replace("\x00", "")
+    cleaned = NOT_XML_CHARS.sub("", html)
     if not cleaned.strip():
         return None
     try:
@@ -94,6 +97,7 @@ def parse_html(html: str) -> HtmlElement | None:
 
 def extract_page(url: str, html: str, kind: str, site_domain: str | None = None) -> Extraction:
     """Everything we derive from one HTML page, parsed once."""
+    html = NOT_XML_CHARS.sub("", html)
     root = parse_html(html)
     if root is None:
         return Extraction(

@@ -32,6 +32,10 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # for a later copy-paste or a lax sanitiser to revive: the ":" and "=" become character references.
 _SCRIPT_SCHEME = re.compile(r"(?i)(\b(?:javascript|vbscript|livescript|data)\s*):")
 _EVENT_ATTRIBUTE = re.compile(r"(?i)(\bon[a-z]+\s*)=")
+# JSON escapes C0 controls itself; C1 controls (0x9b is a one-byte CSI), bidi overrides and
+# invisible characters from a page are written as \uXXXX too, so printing JSON to a terminal
+# is safe while the data stays exactly what the page said.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def load_schema() -> dict[str, Any]:
@@ -80,7 +84,8 @@ def _citations(node: Any, path: str) -> Iterator[tuple[str, Any]]:
 def render_brief(brief: dict[str, Any], fmt: str, *, color: bool = False, width: int = 100) -> str:
     """The brief as `fmt`: "text" (terminal; ANSI styles only if `color`), "md", "html", "json"."""
     if fmt == "json":
-        return json.dumps(brief, ensure_ascii=False, indent=2)
+        text = json.dumps(brief, ensure_ascii=False, indent=2)
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt in ("md", "html"):
         return _environment(fmt).get_template(f"brief.{fmt}.j2").render(_context(brief))
     if fmt == "text":
