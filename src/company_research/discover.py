@@ -60,7 +60,10 @@ _FOLDED_ANCHORS = {fold(text): kind for text, kind in _ANCHOR_TO_KIND.items()}
 
 def page_url_ok(url: str, domain: str) -> bool:
     """A URL worth fetching as a page: in scope, http(s), not a file download."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[oops/": a link no browser could follow
+        return False
     if parts.scheme not in ("http", "https") or not in_scope(url, domain):
         return False
     return not parts.path.lower().endswith(SKIP_EXTENSIONS)

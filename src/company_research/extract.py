@@ -357,10 +357,13 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]
 
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
+    except Exception:  # feedparser's loose parser has bugs on broken feeds (int(None), surrogates)
+        return None, []
     entries: list[FeedEntry] = []
     for entry in parsed.entries[:200]:
-        title = _clean(_strip_tags(entry.get("title", "")))
+        title = _clean(_strip_tags(entry.get("title") or ""))
         link = entry.get("link") or ""
         if not title or not link:
             continue
@@ -368,8 +371,12 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]
         raw = entry.get("published") or entry.get("updated") or ""
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         # The date as the publisher wrote it (its own time zone), not shifted to UTC.
-        published = _written_date(raw) or (time.strftime("%Y-%m-%d", stamp) if stamp else None)
-        summary = _clean(_strip_tags(entry.get("summary", "")))[:2000] or None
+        try:
+            fallback = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        except (TypeError, ValueError, OverflowError):
+            fallback = None
+        published = _written_date(str(raw)) or fallback
+        summary = _clean(_strip_tags(entry.get("summary") or ""))[:2000] or None
         entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
     feed_name = _clean(_strip_tags(parsed.feed.get("title") or ""))[:200] or None
     return feed_name, entries
