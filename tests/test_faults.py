@@ -397,3 +397,36 @@ def test_two_runs_at_once_end_cleanly(server: FaultServer, store: Path, good: di
     conn.close()
     assert outcomes.count("ok") == 3  # the good run and both of these
     _latest_brief(store)
+
+
+def test_dns_answer_in_a_private_range_is_out_of_scope(monkeypatch: pytest.MonkeyPatch):
+    # A public-looking name (not mapped by --resolve) that resolves into the LAN is refused
+    # before any connection; the transport would answer 200 if it were ever asked.
+    import asyncio
+    import socket
+
+    import httpx
+
+    from company_research import errors
+    from company_research.fetch import Fetcher, make_client
+    from company_research.settings import Settings
+
+    def fake_getaddrinfo(host, *_args, **_kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.1.2.3", 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, html="<html><body>intranet</body></html>")
+
+    conf = Settings(obey_robots=False, retries=0)
+
+    async def fetch() -> None:
+        async with make_client(conf, httpx.MockTransport(answer)) as client:
+            await Fetcher(client, conf, "acme.com").fetch("https://intranet.acme.com/")
+
+    with pytest.raises(errors.OutOfScopeError, match=r"private address 10\.1\.2\.3"):
+        asyncio.run(fetch())
+    assert asked == []
