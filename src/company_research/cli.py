@@ -519,10 +519,18 @@ def schedule_command(
 
 def _settings(db: Path | None, resolve: list[str] | None, **kwargs: Any) -> Any:
     from company_research.scope import parse_resolve_list
-    from company_research.settings import Settings, resolve_from_env, resolved_only_from_env
+    from company_research.settings import (
+        Settings,
+        limits_from_env,
+        resolve_from_env,
+        resolved_only_from_env,
+    )
 
     mapping = _run(lambda: parse_resolve_list(resolve or [], resolve_from_env()))
-    return Settings(db_path=db, resolve=mapping, resolved_only=resolved_only_from_env(), **kwargs)
+    limits = _run(limits_from_env)
+    return Settings(
+        db_path=db, resolve=mapping, resolved_only=resolved_only_from_env(), **limits, **kwargs
+    )
 
 
 def _run(call: Any) -> Any:

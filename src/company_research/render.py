@@ -65,6 +65,10 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # for a later copy-paste or a lax sanitiser to revive: the ":" and "=" become character references.
 _SCRIPT_SCHEME = re.compile(r"(?i)(\b(?:javascript|vbscript|livescript|data)\s*):")
 _EVENT_ATTRIBUTE = re.compile(r"(?i)(\bon[a-z]+\s*)=")
+# JSON escapes C0 controls itself; C1 controls (0x9b is a one-byte CSI), bidi overrides and
+# invisible characters from a page are written as \uXXXX too, so printing JSON to a terminal
+# is safe while the data stays exactly what the page said.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def load_schema() -> dict[str, Any]:
@@ -124,7 +128,8 @@ def render_brief(
     reader's paper, or on `paper` ("A4", "Letter") when given. For "pdf" use `render_pdf`.
     """
     if fmt == "json":
-        return json.dumps(brief, ensure_ascii=False, indent=2)
+        text = json.dumps(brief, ensure_ascii=False, indent=2)
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt in ("md", "html"):
         return _template(fit_brief(brief), fmt, paper)
     if fmt == "text":
