@@ -44,30 +44,49 @@ class Run:
     peak_rss: int  # bytes
 
 
+# Linux counts the parent's resident size at fork in a child's peak RSS (ru_maxrss survives
+# exec), and pytest grows large. So a tiny launcher forks the real CLI, waits for it with
+# wait4 and reports that grandchild's own peak: the figure is the CLI's, not pytest's.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as report:
+    report.write(str(usage.ru_maxrss * 1024))
+sys.exit(os.waitstatus_to_exitcode(status) % 256)
+"""
+
+
 def run_measured(*args: str, env: dict[str, str] | None = None) -> Run:
     """The real CLI in a child process, with that child's own peak RSS (wait4 rusage)."""
-    cmd = [sys.executable, "-m", "company_research", *args]
     full_env = {**os.environ, "RESEARCH_RESOLVED_ONLY": "1", **FAST, **(env or {})}
-    with open(os.devnull, "rb") as stdin:
-        out_path = Path(full_env["RESEARCH_DB"]).with_suffix(".out")
-        err_path = out_path.with_suffix(".err")
-        with out_path.open("wb") as out, err_path.open("wb") as err:
-            started = time.monotonic()
-            proc = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=err, env=full_env)
-            timer = threading.Timer(RUN_TIMEOUT, proc.kill)
-            timer.start()
-            try:
-                _pid, status, usage = os.wait4(proc.pid, 0)
-            finally:
-                timer.cancel()
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            seconds = time.monotonic() - started
+    out_path = Path(full_env["RESEARCH_DB"]).with_suffix(".out")
+    err_path = out_path.with_suffix(".err")
+    rss_path = out_path.with_suffix(".rss")
+    rss_path.unlink(missing_ok=True)
+    cmd = [sys.executable, "-S", "-c", LAUNCHER, str(rss_path),
+           sys.executable, "-m", "company_research", *args]  # fmt: skip
+    with open(os.devnull, "rb") as stdin, out_path.open("wb") as out, err_path.open("wb") as err:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            cmd, stdin=stdin, stdout=out, stderr=err, env=full_env, start_new_session=True
+        )
+        timer = threading.Timer(RUN_TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            returncode = proc.wait()
+        finally:
+            timer.cancel()
+        seconds = time.monotonic() - started
+    killed = not rss_path.exists()
     run = Run(
-        proc.returncode,
+        -signal.SIGKILL if killed else returncode,
         out_path.read_text(encoding="utf-8", errors="replace"),
         err_path.read_text(encoding="utf-8", errors="replace"),
         seconds,
-        usage.ru_maxrss * 1024,
+        0 if killed else int(rss_path.read_text()),
     )
     assert run.returncode != -signal.SIGKILL, f"no end within {RUN_TIMEOUT}s: {run.stderr[-500:]}"
     _report(run, args)
