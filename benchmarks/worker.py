@@ -52,13 +52,14 @@ async def _refresh(base: str, db: Path, domains: list[str], concurrency: int) ->
             pages += result.pages_fetched
             unchanged += result.pages_not_modified
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     async with make_client(settings) as client:
         await asyncio.gather(*(one(d) for d in domains))
-    wall = time.perf_counter() - started
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     store.close()
     return {
         "wall": wall,
+        "cpu": cpu,
         "companies": len(domains),
         "pages": pages,
         "unchanged": unchanged,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -66,6 +67,7 @@ def page_url_ok(url: str, domain: str) -> bool:
     return not parts.path.lower().endswith(SKIP_EXTENSIONS)
 
 
+@functools.lru_cache(maxsize=8192)  # nav and footer links repeat on every page of a site
 def kind_of(url: str, anchor: str = "") -> tuple[str | None, float, str]:
     """The kind a link points to, a confidence score and the reason, from text and URL."""
     text = fold(re.sub(r"[\s/|>»→]+$", "", anchor))

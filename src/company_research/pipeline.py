@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import importlib
+import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -104,9 +108,31 @@ def research(
             async with make_client(settings, transport) as client:
                 return await research_company(domain, settings, store, client, progress=progress)
 
+        _warm_imports()
         return asyncio.run(run())
     finally:
         store.close()
+
+
+# Modules a crawl needs only after its first answers; imported while it waits for them.
+LATER_MODULES = (
+    "protego",
+    "feedparser",
+    "company_research.summarise",
+    "company_research.render",
+)
+
+
+def _warm_imports() -> None:
+    """Import LATER_MODULES on a thread: the event loop spends the first round trips idle, and
+    a one-shot `research DOMAIN` would otherwise import them on the critical path."""
+
+    def load() -> None:
+        for name in LATER_MODULES:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="warm-imports", daemon=True).start()
 
 
 async def research_company(
@@ -302,7 +328,17 @@ async def _crawl_with(
     domain = crawl.domain
     budget = [settings.max_pages]
     say(f"fetching https://{domain}/")
-    home = await _fetch_home(fetcher, domain, store)
+    # The sitemaps robots.txt names are read while the home page loads (both need only
+    # robots.txt), so the pages they list are known as soon as the home page is.
+    early_sitemaps = asyncio.create_task(_early_sitemaps(fetcher, domain, settings, budget))
+    try:
+        home = await _fetch_home(fetcher, domain, store)
+        entries = await early_sitemaps
+    finally:
+        if not early_sitemaps.done():
+            early_sitemaps.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await early_sitemaps
     crawl.pages[home.url] = home
     budget[0] -= 1
     if home.extraction.javascript_only:
@@ -311,21 +347,26 @@ async def _crawl_with(
             hint="a saved copy of the rendered page can be served with --resolve",
         )
 
-    # Round 2: sitemaps and feeds the home page and robots.txt point to.
-    say("reading sitemaps and feeds")
-    sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
-    if not sitemap_urls:
-        sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
-    feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
-    sitemap_task = _read_sitemaps(fetcher, sitemap_urls, settings, budget)
-    feed_tasks = [_read_feed(fetcher, crawl, u, settings, budget) for u in feed_urls]
-    entries, *_ = await asyncio.gather(sitemap_task, *feed_tasks)
+    if entries is None:  # robots.txt names no sitemap: try /sitemap.xml where the home page is
+        say("reading sitemaps")
+        sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
+        if not sitemap_urls:
+            sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
+        entries = await _read_sitemaps(fetcher, sitemap_urls, settings, budget)
 
-    # Round 3: the pages by kind, ranked from links and sitemap.
+    # Round 3: the feeds the home page links and the pages by kind, ranked from its links and
+    # the sitemap, all at once.
+    feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
     ranked = rank_candidates(home.extraction.links, domain, entries)
-    chosen = choose_pages(ranked, max(0, budget[0]), set(crawl.pages) | {canonical_url(home.url)})
-    say(f"reading {len(chosen)} pages")
-    await _fetch_pages(fetcher, crawl, chosen, store, budget)
+    reserve = min(len(feed_urls), max(0, budget[0]))
+    chosen = choose_pages(
+        ranked, max(0, budget[0] - reserve), set(crawl.pages) | {canonical_url(home.url)}
+    )
+    say(f"reading {len(chosen)} pages and {len(feed_urls)} feeds")
+    await asyncio.gather(
+        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in feed_urls),
+        _fetch_pages(fetcher, crawl, chosen, store, budget),
+    )
 
     # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
     # and, for blogs without a feed, the posts listed on the index.
@@ -346,12 +387,24 @@ async def _crawl_with(
     ][:2]
     await asyncio.gather(
         _fetch_pages(fetcher, crawl, second, store, budget),
-        *(_read_feed(fetcher, crawl, u, settings, budget) for u in new_feeds),
+        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in new_feeds),
     )
     posts = _posts_to_fetch(crawl, settings, entries)
     if posts:
         say(f"reading {len(posts)} posts")
         await _fetch_pages(fetcher, crawl, posts[: max(0, budget[0])], store, budget)
+
+
+async def _early_sitemaps(
+    fetcher: Fetcher, domain: str, settings: Settings, budget: list[int]
+) -> list[SitemapEntry] | None:
+    """The sitemaps robots.txt of the domain names, read alongside the home page; None when
+    it names none (the caller falls back to /sitemap.xml of wherever the home page lives)."""
+    await fetcher.allowed(f"https://{domain}/")
+    urls = robots_sitemaps(fetcher.robots_text(domain) or "", f"https://{domain}/")
+    if not urls:
+        return None
+    return await _read_sitemaps(fetcher, urls, settings, budget)
 
 
 async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord:
@@ -456,20 +509,41 @@ async def _one_sitemap(fetcher: Fetcher, url: str, settings: Settings) -> Any:
         return None
 
 
+def _stored_feed(store: Store, url: str) -> bytes | None:
+    """The feed as stored by the last crawl, as UTF-8 XML (its text was decoded when stored)."""
+    stored = store.page(url)
+    if stored is None or not stored.html:
+        return None
+    return XML_ENCODING.sub(r"\1", stored.html, count=1).encode("utf-8")
+
+
+XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+
+
 async def _read_feed(
-    fetcher: Fetcher, crawl: Crawl, url: str, settings: Settings, budget: list[int]
+    fetcher: Fetcher,
+    crawl: Crawl,
+    url: str,
+    settings: Settings,
+    budget: list[int],
+    store: Store,
 ) -> None:
     if budget[0] <= 0 or url in crawl.feeds:
         return
     budget[0] -= 1
+    body = None
     try:
-        page = await fetcher.fetch(
-            url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
-        )
+        page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes)
+        if page.not_modified:
+            body = _stored_feed(store, url)
+            if body is None:  # answered 304 but nothing stored: ask for the whole feed
+                page = await fetcher.fetch(
+                    url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
+                )
     except errors.FetchError as exc:
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
-    title, entries = parse_feed(page.body, page.url)
+    title, entries = parse_feed(page.body if body is None else body, page.url)
     entries = [e for e in entries if in_scope(e.url, crawl.domain)]
     if entries:
         crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries)
