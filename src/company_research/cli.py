@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from enum import Enum
 from pathlib import Path
@@ -208,7 +209,7 @@ def _emit(brief_data: dict[str, Any], fmt: Format | None, output: Path | None) -
         and sys.stdout.isatty()
         and not os.environ.get("NO_COLOR")
     )
-    width = min(os.get_terminal_size().columns, 110) if sys.stdout.isatty() else 100
+    width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 110))
     text = render_brief(brief_data, chosen, color=color, width=width)
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

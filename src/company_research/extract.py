@@ -14,6 +14,7 @@ from company_research.structured import (
     find_organization,
     jsonld_nodes,
     microdata_nodes,
+    node_types,
 )
 
 if TYPE_CHECKING:
@@ -108,17 +109,18 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
             javascript_only=False,
         )
     base = _base_url(root, url)
-    nodes = jsonld_nodes(html) + microdata_nodes(html)
+    nodes = jsonld_nodes(html) + microdata_nodes(html, root)
     organization = find_organization(nodes, site_domain)
     articles = tuple(find_articles(nodes))
     meta = _meta(root)
     links, content_links = _links(root, base)
+    links += _schema_hints(nodes, base)
     feeds = _feed_links(root, base)
     blocks = _content_blocks(root)
     text = "\n".join(t for _tag, t in blocks)
     published = None
     if kind in POST_KINDS:
-        article_text = _article_text(html, url)
+        article_text = _article_text(root, url)
         if len(article_text) > len(text) * 0.5 and len(article_text) >= 200:
             text = article_text
         published = _post_date(root, articles, meta, url)
@@ -139,6 +141,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
         feeds=feeds,
         site_name=_clean(meta.get("og:site_name") or meta.get("application-name") or "") or None,
         javascript_only=javascript_only(html),
+        full_text=_visible_text(root),
     )
 
 
@@ -214,6 +217,29 @@ def _links(
     return tuple(links), tuple(content)
 
 
+# schema.org page types that say what a linked page is, as the link text discovery knows.
+SCHEMA_PAGE_KINDS = {"AboutPage": "about", "Blog": "blog", "ContactPage": "contact"}
+
+
+def _schema_hints(nodes: list[dict], base: str) -> tuple[tuple[str, str], ...]:
+    """Links that schema.org names: SiteNavigationElement entries and typed pages (AboutPage)."""
+    hints: list[tuple[str, str]] = []
+    for node in nodes[:500]:
+        types = node_types(node)
+        url = node.get("url")
+        if isinstance(url, list):
+            url = url[0] if url else None
+        if not isinstance(url, str) or not url.strip():
+            continue
+        absolute = urljoin(base, url.strip())
+        if "SiteNavigationElement" in types and isinstance(node.get("name"), str):
+            hints.append((absolute, _clean(node["name"])[:200]))
+        for schema_type, kind in SCHEMA_PAGE_KINDS.items():
+            if schema_type in types:
+                hints.append((absolute, kind))
+    return tuple(hints[:200])
+
+
 def _feed_links(root: HtmlElement, base: str) -> tuple[str, ...]:
     feeds: list[str] = []
     for el in root.iter("link"):
@@ -284,12 +310,28 @@ def _boilerplate_sentence(text: str) -> bool:
     return len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS)
 
 
-def _article_text(html: str, url: str) -> str:
+def _visible_text(root: HtmlElement) -> str:
+    """Every text node of the body outside scripts and styles, as one line."""
+    body = root.find("body")
+    pieces = []
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag not in ("script", "style", "noscript", "template") and el.text:
+            pieces.append(el.text)
+        if el.tail:
+            pieces.append(el.tail)
+    return WS.sub(" ", " ".join(pieces)).strip()[:200_000]
+
+
+def _article_text(root: HtmlElement, url: str) -> str:
+    import copy
+
     import trafilatura
 
     try:
         text = trafilatura.extract(
-            html,
+            copy.deepcopy(root),  # trafilatura prunes the tree it is given
             url=url,
             favor_recall=True,
             include_comments=False,

@@ -55,7 +55,7 @@ KIND_SLUGS: dict[str, tuple[str, ...]] = {
 KIND_ANCHORS: dict[str, tuple[str, ...]] = {
     "about": (
         "about", "about us", "company", "who we are", "our story", "our company", "the company",
-        "über uns", "unternehmen", "wir über uns", "das unternehmen", "firma", "profil",
+        "über uns", "unternehmen", "wir über uns", "wer wir sind", "das unternehmen", "firma", "profil",
         "à propos", "a propos", "qui sommes-nous", "qui sommes nous", "notre histoire",
         "l'entreprise", "entreprise", "sobre nosotros", "quiénes somos", "nosotros",
         "la empresa", "empresa", "nuestra historia", "over ons", "chi siamo",

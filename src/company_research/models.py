@@ -104,4 +104,5 @@ class Extraction:
     blocks: tuple[tuple[str, str], ...] = ()  # (tag, text) of content blocks, in page order
     feeds: tuple[str, ...] = ()
     site_name: str | None = None  # og:site_name or application-name
+    full_text: str = ""  # all visible body text, footer included (addresses, founding lines)
     javascript_only: bool = False

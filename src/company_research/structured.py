@@ -282,17 +282,21 @@ def _item(el: etree._Element, depth: int) -> dict[str, Any]:
     return item
 
 
-def microdata_nodes(html: str) -> list[dict[str, Any]]:
-    """Top-level microdata items as JSON-LD-like dicts (nested items become nested dicts)."""
+def microdata_nodes(html: str, root: Any = None) -> list[dict[str, Any]]:
+    """Top-level microdata items as JSON-LD-like dicts (nested items become nested dicts).
+
+    Pass `root` (the page already parsed by lxml) to avoid parsing the page a second time.
+    """
     if "itemscope" not in html.lower():
         return []
-    parser = etree.HTMLParser(
-        encoding="utf-8", recover=True, no_network=True, remove_comments=True, remove_pis=True
-    )
-    try:
-        root = etree.fromstring(html.encode("utf-8", errors="replace"), parser)
-    except (etree.LxmlError, ValueError):
-        return []
+    if root is None:
+        parser = etree.HTMLParser(
+            encoding="utf-8", recover=True, no_network=True, remove_comments=True, remove_pis=True
+        )
+        try:
+            root = etree.fromstring(html.encode("utf-8", errors="replace"), parser)
+        except (etree.LxmlError, ValueError):
+            return []
     if root is None:
         return []
     nodes: list[dict[str, Any]] = []

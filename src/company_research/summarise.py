@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from company_research.discover import fold
-from company_research.extract import feed_text, parse_html
+from company_research.extract import feed_text
 from company_research.keywords import (
     CTA_WORDS,
     EMPLOYEE_PATTERNS,
@@ -232,14 +232,7 @@ def _social_links(page: PageRecord) -> dict[str, str]:
 
 
 def _full_text(page: PageRecord) -> str:
-    root = parse_html(page.html)
-    if root is None:
-        return page.extraction.text
-    for el in root.iter("script", "style", "noscript", "template"):
-        el.text = ""
-    body = root.find("body")
-    pieces = (body if body is not None else root).itertext()
-    return re.sub(r"\s+", " ", " ".join(pieces))
+    return page.extraction.full_text or page.extraction.text
 
 
 def _first_match(patterns: tuple[str, ...], text: str, group: str, flags: int = re.I) -> str | None:
