@@ -86,6 +86,8 @@ def bench_server(delay: float) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def control(base: str, command: str) -> object:
@@ -243,9 +245,9 @@ def startup(base: str, variant: Variant, params: Params) -> dict:
     """`research --help` and `research brief` from a warm store; the median of the repeats."""
     domain = domain_of(0)
     db = params.work / f"one-{variant.label}-0.db"
-    helps = [_cli(variant, "--help")[0] for _ in range(max(3, params.repeat))]
+    helps = [_cli(variant, "--help")[0] for _ in range(params.repeat)]
     briefs = []
-    for _ in range(max(3, params.repeat)):
+    for _ in range(params.repeat):
         wall, proc = _cli(variant, "brief", domain, "--db", str(db), "--format", "md")
         if proc.returncode != 0:
             raise RuntimeError(f"research brief failed: {proc.stderr.strip()}")
