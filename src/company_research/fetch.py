@@ -60,7 +60,9 @@ def make_client(
 ) -> httpx.AsyncClient:
     """The one place an HTTP client is built: HTTP/1.1, our timeouts, no automatic redirects."""
     httpx = import_httpx()
-    limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+    # Keep every connection alive: over max_keepalive_connections, httpcore closes each idle
+    # connection (a new TCP connection per request once a refresh has many hosts in flight).
+    limits = httpx.Limits(max_connections=32, max_keepalive_connections=32)
     timeout = httpx.Timeout(
         settings.read_timeout, connect=settings.connect_timeout, pool=settings.page_deadline
     )
