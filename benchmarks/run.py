@@ -357,7 +357,7 @@ def render(results: list[dict], params: Params, env: dict, command: str) -> str:
         lambda r: f"{_s(r['refresh']['wall'])} ({_s(r['refresh']['cpu'])})",
     )
     row(
-        "   requests / pages stored / failed",
+        "   requests / pages parsed / failed",
         "",
         lambda r: (
             f"{r['refresh']['requests']} / {r['refresh']['pages']} / {r['refresh']['failed']}"
@@ -385,6 +385,7 @@ def render(results: list[dict], params: Params, env: dict, command: str) -> str:
         "flat",
         lambda r: f"{r['refresh']['peak_rss_mb']:.0f} MB vs {r['small']['peak_rss_mb']:.0f} MB",
     )
+    row("   measured through", "", lambda r: f"`{r['refresh'].get('via', '?')}`")
     row(
         f"3. unchanged refresh of {n}: wall time (CPU time)",
         "",
@@ -459,8 +460,11 @@ How to read it:
   process beside the wall time. Every measured program is a fresh process (imports included).
 - CPU: pages per second of every HTML page the pipeline fetched (fetch, parse, extract, store,
   brief) with no delay, against `trafilatura.extract` alone over the same HTML in one process.
-- The refresh is measured through the library, as `research refresh` does it: asyncio over
-  `pipeline.research_company()` with one client, one Politeness, one store (benchmarks/worker.py).
+- The refresh is `research refresh --all --concurrency {params.concurrency}` of a watchlist,
+  called through its library function (`refresh.refresh()`, so the worker can report its peak
+  memory); code older than that command is measured the way it refreshes: asyncio over
+  `pipeline.research_company()` with one client, one Politeness, one store
+  (benchmarks/worker.py).
 """
 
 

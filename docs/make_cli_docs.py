@@ -7,7 +7,21 @@ import subprocess
 import sys
 from pathlib import Path
 
-COMMANDS = [[], ["DOMAIN"], ["brief"], ["demo"], ["search"]]
+COMMANDS = [
+    [],
+    ["DOMAIN"],
+    ["brief"],
+    ["demo"],
+    ["reviews"],
+    ["reviews", "import"],
+    ["search"],
+    ["watch"],
+    ["watch", "add"],
+    ["watch", "list"],
+    ["watch", "remove"],
+    ["refresh"],
+    ["schedule"],
+]
 HEADER = """# Command-line reference
 
 Generated from the real `--help` output by `python docs/make_cli_docs.py`; `tests/test_docs.py`

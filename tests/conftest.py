@@ -1,4 +1,5 @@
-"""Shared fixtures: a hermetic home and store, and a loopback server serving fixtures/sites."""
+"""Shared fixtures: a hermetic home and store, and a loopback server serving fixtures/sites and
+the review sites of fixtures/reviews."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from company_research.loopback import SiteServer, serve_sites
 
 ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "fixtures" / "sites"
+REVIEWS = ROOT / "fixtures" / "reviews"  # review-site hosts (www.glassdoor.com, ...)
 EXPECTED = ROOT / "fixtures" / "expected"
 
 
@@ -30,12 +32,16 @@ def hermetic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NO_COLOR", "1")
     # Hermetic: a host the test did not map with --resolve is never fetched (no internet).
     monkeypatch.setenv("RESEARCH_RESOLVED_ONLY", "1")
+    # `research schedule --install` never touches the real crontab or systemd units.
+    monkeypatch.setenv("RESEARCH_CRONTAB_CMD", "false")
+    monkeypatch.setenv("RESEARCH_SYSTEMCTL_CMD", "false")
+    monkeypatch.setenv("RESEARCH_SYSTEMD_DIR", str(tmp_path / "systemd-user"))
     return tmp_path
 
 
 @pytest.fixture(scope="session")
 def sites() -> Iterator[SiteServer]:
-    with serve_sites(SITES) as server:
+    with serve_sites([SITES, REVIEWS]) as server:
         yield server
 
 

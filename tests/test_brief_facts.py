@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sqlite3
 
@@ -76,10 +77,37 @@ def test_posts_newest_first_with_dates(researched, site):
     if not want:
         return
     shown = min(len(want), 6)
+    # A date a site writes as "3 days ago" is relative to when the page was fetched.
+    fetched = datetime.date.fromisoformat(researched[site["domain"]]["generated_at"][:10])
     got = [(p["title"], p["published"]) for p in posts[:shown]]
-    expected = [(p["title"], p["published"]) for p in want[:shown]]
+    expected = [
+        (
+            p["title"],
+            p.get("published")
+            or (fetched - datetime.timedelta(days=p["published_days_ago"])).isoformat(),
+        )
+        for p in want[:shown]
+    ]
     assert got == expected
     assert all(p["summary"] for p in posts[:shown])
+
+
+@pytest.mark.parametrize("site", SITES, ids=IDS)
+def test_hosts_never_fetched(researched, site):
+    """Job boards and investor sites on subdomains are not the company's story: never fetched."""
+    conn = sqlite3.connect(researched["_db"]["path"])
+    try:
+        urls = [
+            u
+            for (u,) in conn.execute(
+                "select url from fetch_log where company = ?", [site["domain"]]
+            )
+        ]
+    finally:
+        conn.close()
+    assert urls
+    for host in site.get("never_fetched_hosts") or []:
+        assert not [u for u in urls if f"//{host}/" in u or u.endswith(f"//{host}")]
 
 
 @pytest.mark.parametrize("site", SITES, ids=IDS)

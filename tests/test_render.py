@@ -361,7 +361,7 @@ def test_markdown_layout():
         " — A twelve-person team will serve ports on the North Sea. [5]"
     ) in md
     assert '  > "helps small ports plan berths, cranes and crews around tides" [1]' in md
-    assert "- Indeed: not available (blocked by robots.txt)" in md
+    assert "- Indeed: not available, blocked by robots.txt" in md
     assert "4.2/5 from 38 reviews [7]" in md
     assert "1. [Harborlight](https://harborlight.io/) — home, fetched 2026-11-27" in md
     assert (

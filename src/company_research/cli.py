@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -15,7 +16,7 @@ from typer.core import TyperCommand
 from company_research import __version__
 from company_research.errors import EXIT_USAGE, ResearchError, UsageError
 
-COMMANDS = ("brief", "demo", "search")
+COMMANDS = ("brief", "demo", "reviews", "search", "watch", "refresh", "schedule")
 DEFAULT_COMMAND = "company"
 TOP_LEVEL_OPTIONS = ("--help", "-h", "--version", "--install-completion", "--show-completion")
 
@@ -58,6 +59,14 @@ FormatOption = Annotated[
         "--format", "-f", help="text (default on a terminal), md (default when piped), html, json"
     ),
 ]
+ResolveOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--resolve",
+        metavar="HOST=BASE_URL",
+        help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)",
+    ),
+]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the brief to FILE instead of stdout")
 ]
@@ -87,14 +96,7 @@ def company(
         typer.Argument(metavar="DOMAIN", help="acme.com, www.acme.com or https://acme.com/about"),
     ],
     db: DbOption = None,
-    resolve: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--resolve",
-            metavar="HOST=BASE_URL",
-            help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)",
-        ),
-    ] = None,
+    resolve: ResolveOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     max_pages: Annotated[
@@ -107,13 +109,25 @@ def company(
     offline: Annotated[
         bool, typer.Option("--offline", help="No network: print the stored brief")
     ] = False,
+    reviews_only: Annotated[
+        bool,
+        typer.Option(
+            "--reviews-only",
+            help="Re-read review sites only; rebuild the brief on the stored crawl",
+        ),
+    ] = False,
 ) -> None:
     from company_research.pipeline import research
 
+    if reviews_only and (no_reviews or offline):
+        _err("error: --reviews-only cannot be combined with --no-reviews or --offline")
+        raise typer.Exit(EXIT_USAGE)
     settings = _settings(
         db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh, offline=offline
     )
-    result = _run(lambda: research(domain, settings, progress=_progress()))
+    result = _run(
+        lambda: research(domain, settings, progress=_progress(), reviews_only=reviews_only)
+    )
     for notice in result.notices:
         _err(f"note: {notice}")
     _emit(result.brief, fmt, output)
@@ -151,6 +165,40 @@ def demo(
     _emit(result.brief, fmt, output)
 
 
+reviews_app = typer.Typer(
+    help="Employee and customer reviews: import a review page saved from your browser.",
+    no_args_is_help=True,
+)
+app.add_typer(reviews_app, name="reviews")
+
+
+@reviews_app.command("import", help="Import a review page saved from a browser; print the brief.")
+def reviews_import(
+    domain: Annotated[str, typer.Argument(metavar="DOMAIN", help="The company the page is about")],
+    page: Annotated[Path, typer.Argument(metavar="PAGE.html", help="The saved page")],
+    site: Annotated[
+        str | None,
+        typer.Option("--site", help="Which site it is from (glassdoor, indeed, kununu, ...)"),
+    ] = None,
+    url: Annotated[
+        str | None, typer.Option("--url", help="The page's address, when the page does not say")
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    from company_research.reviews.importer import import_review_page
+
+    settings = _settings(db, None)
+    result = _run(lambda: import_review_page(domain, page, settings, site=site, url=url))
+    rating = f"{result.rating:g}/{result.scale:g}" if result.rating is not None else "no rating"
+    _err(
+        f"imported {result.site} ({rating}): {result.reviews_read} reviews read, "
+        f"{result.reviews_new} new"
+    )
+    _emit(result.brief, fmt, output)
+
+
 @app.command("search", help="Full-text search over the stored pages.")
 def search(
     query: Annotated[str, typer.Argument(metavar="QUERY", help="Words to find")],
@@ -173,6 +221,199 @@ def search(
         print(f"    {clean_text(hit['title'] or '')}: {clean_text(hit['snippet'] or '')}")
 
 
+watch_app = typer.Typer(
+    name="watch",
+    help="The watchlist: the companies `research refresh` keeps fresh.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(watch_app, name="watch")
+
+
+class DigestFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+
+
+class ListFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class Method(str, Enum):
+    cron = "cron"
+    systemd = "systemd"
+
+
+@watch_app.command("add", help="Watch companies, named as arguments and/or listed in --from FILE.")
+def watch_add(
+    domains: Annotated[
+        list[str] | None, typer.Argument(metavar="DOMAIN", help="Companies to watch")
+    ] = None,
+    from_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--from", metavar="FILE", help="One domain a line, or a CSV with a 'domain' column"
+        ),
+    ] = None,
+    interview: Annotated[
+        str | None,
+        typer.Option(
+            "--interview",
+            metavar="YYYY-MM-DD",
+            help="Interview date: refreshed the day before, however fresh",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    from company_research import watch
+
+    settings = _settings(db, None)
+    added = _run(
+        lambda: watch.add(settings, domains or [], from_file=from_file, interview=interview)
+    )
+    for item in added:
+        print(f"{'watching' if item.new else 'already watching'} {item.domain}")
+    if interview:
+        print(f"interview on {interview}: refreshed the day before")
+
+
+@watch_app.command("list", help="The watched companies: last refresh, status, age, interviews.")
+def watch_list(
+    db: DbOption = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json")] = (
+        ListFormat.text
+    ),
+) -> None:
+    from datetime import UTC, datetime
+
+    from company_research import watch
+
+    found = _run(lambda: watch.list_entries(_settings(db, None)))
+    if fmt is ListFormat.json:
+        rows = [
+            {
+                "domain": e.domain,
+                "name": e.name,
+                "last_refresh": e.last_attempt.isoformat() if e.last_attempt else None,
+                "last_ok": e.last_ok.isoformat() if e.last_ok else None,
+                "status": e.status,
+                "interview": e.interview.isoformat() if e.interview else None,
+            }
+            for e in found
+        ]
+        print(json.dumps(rows, indent=2))
+        return
+    if not found:
+        _err("the watchlist is empty; add companies with `research watch add DOMAIN`")
+        return
+    sys.stdout.write(watch.render_list(found, datetime.now(UTC)))
+
+
+@watch_app.command("remove", help="Stop watching companies (what was stored is kept).")
+def watch_remove(
+    domains: Annotated[
+        list[str], typer.Argument(metavar="DOMAIN", help="Companies to stop watching")
+    ],
+    db: DbOption = None,
+) -> None:
+    from company_research import watch
+
+    for domain in _run(lambda: watch.remove(_settings(db, None), domains)):
+        print(f"stopped watching {domain}")
+
+
+@app.command("refresh", help="Refresh the watched companies that are due; print what changed.")
+def refresh_command(
+    db: DbOption = None,
+    resolve: ResolveOption = None,
+    stale_after: Annotated[
+        str, typer.Option("--stale-after", help="Refresh data older than this (7d, 12h, 2w)")
+    ] = "7d",
+    everything: Annotated[
+        bool, typer.Option("--all", help="Refresh every watched company, however fresh")
+    ] = False,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Refetch everything; ignore stored ETag/Last-Modified")
+    ] = False,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency", min=1, max=32, help="Companies at a time (each host stays polite)"
+        ),
+    ] = 4,
+    fmt: Annotated[
+        DigestFormat | None,
+        typer.Option("--format", "-f", help="text (default on a terminal), md (piped), json"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the digest to FILE")
+    ] = None,
+    max_pages: Annotated[
+        int, typer.Option("--max-pages", min=1, max=500, help="Most pages per company")
+    ] = 40,
+) -> None:
+    from company_research.refresh import BarReporter, LogReporter, refresh
+    from company_research.render import render_digest
+    from company_research.watch import parse_duration
+
+    stale = _run(lambda: parse_duration(stale_after))
+    settings = _settings(db, resolve, fresh=fresh, max_pages=max_pages)
+    reporter = BarReporter() if sys.stderr.isatty() else LogReporter()
+    digest = _run(
+        lambda: refresh(
+            settings,
+            stale_after=stale,
+            everything=everything,
+            concurrency=concurrency,
+            reporter=reporter,
+        )
+    )
+    totals = digest.totals()
+    _err(
+        f"refreshed {len(digest.companies)} of {digest.considered} watched "
+        f"({len(digest.failed)} failed): {totals['requests']} requests, "
+        f"{totals['bytes']:,} bytes, {totals['pages_not_modified']} unchanged (304), "
+        f"{totals['pages_parsed']} parsed"
+    )
+    chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
+    _write(render_digest(digest.to_json(), chosen), output)
+    raise typer.Exit(digest.exit_code)
+
+
+@app.command("schedule", help="Print (or --install) a cron / systemd timer entry for refresh.")
+def schedule_command(
+    every: Annotated[
+        str, typer.Option("--every", help="daily, weekly, hourly, or a cron expression")
+    ] = "daily",
+    install: Annotated[bool, typer.Option("--install", help="Install it for this user")] = False,
+    uninstall: Annotated[bool, typer.Option("--uninstall", help="Remove it again")] = False,
+    method: Annotated[
+        Method | None,
+        typer.Option("--with", help="cron or systemd [default: systemd where it runs]"),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    from company_research import schedule
+    from company_research.store import default_db_path
+
+    if install and uninstall:
+        _err("error: give --install or --uninstall, not both")
+        raise typer.Exit(EXIT_USAGE)
+    chosen = method.value if method else schedule.default_method()
+    if uninstall:
+        for line in _run(lambda: schedule.uninstall(chosen)):
+            print(line)
+        return
+    plan = _run(lambda: schedule.make_schedule(every, db or default_db_path()))
+    if not install:
+        sys.stdout.write(schedule.describe(plan))
+        return
+    for line in _run(lambda: schedule.install(plan, chosen)):
+        print(line)
+
+
 def _settings(db: Path | None, resolve: list[str] | None, **kwargs: Any) -> Any:
     from company_research.scope import parse_resolve_list
     from company_research.settings import Settings, resolve_from_env, resolved_only_from_env
@@ -186,7 +427,7 @@ def _run(call: Any) -> Any:
     try:
         return call()
     except ResearchError as exc:
-        _err(f"error: {exc}")
+        _err(f"{'error' if exc.exit_code else 'note'}: {exc}")
         raise typer.Exit(exc.exit_code) from None
     except KeyboardInterrupt:
         _err("interrupted: nothing from this run was stored; the last good data is intact")
@@ -210,7 +451,11 @@ def _emit(brief_data: dict[str, Any], fmt: Format | None, output: Path | None) -
         and not os.environ.get("NO_COLOR")
     )
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 110))
-    text = render_brief(brief_data, chosen, color=color, width=width)
+    _write(render_brief(brief_data, chosen, color=color, width=width), output)
+
+
+def _write(text: str, output: Path | None) -> None:
+    """Text to stdout, or to FILE (written whole, then renamed into place)."""
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return

@@ -25,6 +25,15 @@ def demo_sites_dir() -> Path:
     raise UsageError("the demo sites are missing from this installation; reinstall the package")
 
 
+def demo_reviews_dir() -> Path | None:
+    """The sample review sites (Glassdoor, kununu, ...): bundled, or the checkout's fixtures."""
+    bundled = resources.files("company_research") / "demo_reviews"
+    if bundled.is_dir():
+        return Path(str(bundled))
+    checkout = Path(__file__).resolve().parents[2] / "fixtures" / "reviews"
+    return checkout if checkout.is_dir() else None
+
+
 def sample_companies(root: Path | None = None) -> list[str]:
     """Sample companies with a registrable domain of their own (subdomain sites are parts)."""
     root = root or demo_sites_dir()
@@ -52,7 +61,9 @@ def run_demo(
     companies = sample_companies(root)
     if company not in companies:
         raise UsageError(f"no sample company {company!r}; choose one of: {', '.join(companies)}")
-    with serve_sites(root) as server, tempfile.TemporaryDirectory(prefix="research-demo-") as tmp:
+    reviews = demo_reviews_dir()
+    roots = [root, reviews] if reviews else [root]
+    with serve_sites(roots) as server, tempfile.TemporaryDirectory(prefix="research-demo-") as tmp:
         settings = replace(
             Settings(),
             resolve=server.resolve_map(),

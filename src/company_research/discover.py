@@ -8,8 +8,14 @@ import unicodedata
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from company_research.keywords import KIND_ANCHORS, KIND_SLUGS, NON_POST_SEGMENTS
-from company_research.models import Candidate, SitemapEntry
+from company_research.keywords import (
+    KIND_ANCHORS,
+    KIND_SLUGS,
+    LANGUAGE_CODES,
+    NON_POST_SEGMENTS,
+    POST_PATH_SEGMENTS,
+)
+from company_research.models import Candidate, Extraction, SitemapEntry
 from company_research.scope import canonical_url, host_of, in_scope
 
 # How many pages of each kind a brief needs; kinds not listed are not fetched.
@@ -67,6 +73,33 @@ def page_url_ok(url: str, domain: str) -> bool:
     return not parts.path.lower().endswith(SKIP_EXTENSIONS)
 
 
+LOCALE = re.compile(r"^(?P<lang>[a-z]{2})(?:[-_][a-z]{2,4})?$")
+PAGE_SUFFIX = re.compile(r"\.(html?|php|aspx?|jsp)$")
+
+
+def locale_of(url: str) -> str | None:
+    """The language a URL's path prefix names: /es/..., /en-us.html, /de-de/..., /us/en/...;
+    None when the path has no language prefix."""
+    segments = [PAGE_SUFFIX.sub("", s.lower()) for s in urlsplit(url).path.split("/") if s]
+    for segment in segments[:2]:
+        match = LOCALE.match(segment)
+        if match and match.group("lang") in LANGUAGE_CODES:
+            return match.group("lang")
+        if len(segment) != 2:  # a country code may come first (/us/en/), nothing else
+            break
+    return None
+
+
+def _path_segments(url: str) -> list[str]:
+    """Folded path segments without the language prefix (/en-us/company/x.html -> company, x)."""
+    segments = [fold(s) for s in urlsplit(url).path.split("/") if s]
+    if locale_of(url):
+        for i, segment in enumerate(segments[:2]):
+            if LOCALE.match(PAGE_SUFFIX.sub("", segment)):
+                return segments[i + 1 :]
+    return segments
+
+
 @functools.lru_cache(maxsize=8192)  # nav and footer links repeat on every page of a site
 def kind_of(url: str, anchor: str = "") -> tuple[str | None, float, str]:
     """The kind a link points to, a confidence score and the reason, from text and URL."""
@@ -74,7 +107,9 @@ def kind_of(url: str, anchor: str = "") -> tuple[str | None, float, str]:
     if text in _FOLDED_ANCHORS:
         return _FOLDED_ANCHORS[text], 3.0, f"link text {anchor!r}"
     parts = urlsplit(url)
-    segments = [fold(s) for s in parts.path.split("/") if s]
+    segments = _path_segments(url)
+    if any(s in NON_POST_SEGMENTS for s in segments[:-1]):
+        return None, 0.0, ""  # /tag/culture/, /category/news/: listings, not a page of a kind
     host_label = (parts.hostname or "").split(".")[0]
     if not segments:
         if host_label in ("blog", "news", "journal", "stories", "engineering", "press"):
@@ -95,14 +130,62 @@ def rank_candidates(
     links: Iterable[tuple[str, str]],
     domain: str,
     sitemap: Iterable[SitemapEntry] = (),
+    *,
+    home_url: str | None = None,
+    lang: str | None = None,
 ) -> dict[str, list[Candidate]]:
-    """Candidates per kind, best first, from page links and sitemap entries."""
+    """Candidates per kind, best first, from page links and sitemap entries. With the home
+    page's URL and language: pages in another language (/en/ beside a Spanish /es/ home) are
+    not candidates, and other subdomains (a job board at careers.acme.com, an investor site)
+    rank below the main site for every kind but blog and press."""
+    site_lang = (locale_of(home_url) if home_url else None) or lang
+    home_host = host_of(home_url).removeprefix("www.") if home_url else None
     best: dict[str, dict[str, Candidate]] = {}
+
+    def consider(url: str, anchor: str, bonus: float, source: str) -> None:
+        other_lang = locale_of(url)
+        if site_lang and other_lang and other_lang != site_lang:
+            return
+        _consider(best, url, anchor, domain, bonus=bonus, source=source, home_host=home_host)
+
     for position, (url, anchor) in enumerate(links):
-        _consider(best, url, anchor, domain, bonus=max(0.0, 0.5 - position / 400), source="link")
+        consider(url, anchor, max(0.0, 0.5 - position / 400), "link")
     for entry in sitemap:
-        _consider(best, entry.url, "", domain, bonus=-0.5, source="sitemap")
+        consider(entry.url, "", -0.5, "sitemap")
     return {kind: sorted(found.values(), key=lambda c: -c.score) for kind, found in best.items()}
+
+
+def language_home(page: Extraction, url: str, domain: str) -> str | None:
+    """When `page` is a country or language chooser (a thin page whose links lead to the
+    same site in several languages: /en-us.html, /de-de.html...), the home page to read
+    instead: the chooser's own language, else English, else the first offered."""
+    if locale_of(url):
+        return None
+    roots: list[tuple[str, str]] = []
+    offered = [link for _hreflang, link in page.alternates] + [link for link, _a in page.links]
+    for link in offered:
+        if not in_scope(link, domain) or canonical_url(link) == canonical_url(url):
+            continue
+        path = urlsplit(link).path
+        lang = locale_of(link)
+        rest = [s for s in path.split("/") if s]
+        if lang and len(rest) <= 2 and not _path_segments(link):
+            roots.append((lang, canonical_url(link)))
+    if len({r for _l, r in roots}) < 2:
+        return None
+    words = sum(len(text.split()) for _tag, text in page.blocks)
+    kinds = {
+        kind_of(link, anchor)[0]
+        for link, anchor in page.links
+        if in_scope(link, domain) and not locale_of(link)
+    } - {None, "legal", "contact"}
+    if words > 150 or len(kinds) > 2:
+        return None
+    for want in (page.lang, "en"):
+        for lang, root in roots:
+            if want and lang == want:
+                return root
+    return roots[0][1]
 
 
 def _consider(
@@ -113,12 +196,19 @@ def _consider(
     *,
     bonus: float,
     source: str,
+    home_host: str | None = None,
 ) -> None:
     if not page_url_ok(url, domain):
         return
     kind, score, reason = kind_of(url, anchor)
     if kind is None or kind in ("legal", "contact"):
         return
+    if (
+        home_host
+        and host_of(url).removeprefix("www.") != home_host
+        and kind not in ("blog", "press")
+    ):
+        score -= 1.5
     key = canonical_url(url)
     if source == "sitemap":
         reason = f"sitemap {urlsplit(url).path}"
@@ -175,7 +265,10 @@ def post_links(
         dated = bool(DATE_PATH.search(parts.path))
         slug = segments[-1]
         looks_like_slug = "-" in slug and len(slug) >= 12
-        if not (under_index or dated or (on_blog_host and looks_like_slug)):
+        # /post/<slug> (Wix), /article/<slug>, /blog/<slug> beside an index at /blog.
+        plain = _path_segments(url)
+        post_path = len(plain) == 2 and plain[0] in POST_PATH_SEGMENTS and looks_like_slug
+        if not (under_index or dated or post_path or (on_blog_host and looks_like_slug)):
             continue
         if kind_of(url, anchor)[0] is not None and not looks_like_slug:
             continue

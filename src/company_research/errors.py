@@ -4,6 +4,8 @@ ResearchError                 base; every error a user may see; carries an exit 
 ├── UsageError                bad input (domain, --resolve, --db, options): exit 2
 ├── StoreError                the SQLite store cannot be opened or written: exit 2
 ├── NotResearchedError        `research brief` for a company never researched: exit 1
+├── RefreshBusyError          another refresh holds this store's lock: exit 0 (nothing done)
+├── ScheduleError             crontab / systemctl / the unit folder would not take the entry: exit 1
 └── CrawlError                the company could not be researched: exit 1
     ├── UnreachableError      DNS, connection, timeout, 5xx on the home page
     ├── BlockedError          robots.txt forbids us, or a challenge / login wall
@@ -48,6 +50,16 @@ class StoreError(ResearchError):
 
 
 class NotResearchedError(ResearchError):
+    exit_code = EXIT_FAILED
+
+
+class RefreshBusyError(ResearchError):
+    """Not a failure: another refresh of the same store is running, so this one stands down."""
+
+    exit_code = EXIT_OK
+
+
+class ScheduleError(ResearchError):
     exit_code = EXIT_FAILED
 
 

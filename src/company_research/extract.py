@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from company_research.challenge import javascript_only
-from company_research.keywords import BOILERPLATE_MARKERS, BOILERPLATE_SENTENCE_WORDS
+from company_research.keywords import (
+    BOILERPLATE_MARKERS,
+    BOILERPLATE_SENTENCE_WORDS,
+    BOILERPLATE_SHORT_WORDS,
+    LABEL_CLASS_WORDS,
+    RELATIVE_DAY_WORDS,
+    RELATIVE_NUMBERS,
+    RELATIVE_PATTERNS,
+    RELATIVE_UNITS,
+    TITLE_CLASS_WORDS,
+)
 from company_research.models import ArticleMeta, Extraction, FeedEntry
 from company_research.structured import (
     find_articles,
@@ -93,8 +104,15 @@ def parse_html(html: str) -> HtmlElement | None:
         return None
 
 
-def extract_page(url: str, html: str, kind: str, site_domain: str | None = None) -> Extraction:
-    """Everything we derive from one HTML page, parsed once."""
+def extract_page(
+    url: str,
+    html: str,
+    kind: str,
+    site_domain: str | None = None,
+    fetched_at: str | None = None,
+) -> Extraction:
+    """Everything we derive from one HTML page, parsed once. `fetched_at` (ISO 8601) dates
+    what the page says relative to when it was read ("3 days ago")."""
     root = parse_html(html)
     if root is None:
         return Extraction(
@@ -123,7 +141,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
         article_text = _article_text(root, url)
         if len(article_text) > len(text) * 0.5 and len(article_text) >= 200:
             text = article_text
-        published = _post_date(root, articles, meta, url)
+        published = _post_date(root, articles, meta, url, blocks, fetched_at)
     title = _clean(meta.get("og:title") or _title(root))
     return Extraction(
         url=url,
@@ -142,6 +160,7 @@ def extract_page(url: str, html: str, kind: str, site_domain: str | None = None)
         site_name=_clean(meta.get("og:site_name") or meta.get("application-name") or "") or None,
         javascript_only=javascript_only(html),
         full_text=_visible_text(root),
+        alternates=_alternates(root, base),
     )
 
 
@@ -253,6 +272,21 @@ def _feed_links(root: HtmlElement, base: str) -> tuple[str, ...]:
     return tuple(feeds)
 
 
+def _alternates(root: HtmlElement, base: str) -> tuple[tuple[str, str], ...]:
+    """Translations the page names: <link rel=alternate hreflang> and <a hreflang>."""
+    found: dict[str, str] = {}
+    for el in root.iter("link", "a"):
+        lang = (el.get("hreflang") or "").strip().lower()
+        href = (el.get("href") or "").strip()
+        if el.tag == "link" and "alternate" not in (el.get("rel") or "").lower().split():
+            continue
+        if lang and href and not href.startswith(("#", "javascript:", "mailto:")):
+            url = urljoin(base, href)
+            if urlsplit(url).scheme in ("http", "https"):
+                found.setdefault(lang, url)
+    return tuple(found.items())[:100]
+
+
 def _is_boilerplate(el: HtmlElement) -> bool:
     if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
         return True
@@ -284,21 +318,115 @@ def _content_blocks(root: HtmlElement) -> tuple[tuple[str, str], ...]:
     for el in doomed:
         if el.getparent() is not None:
             el.drop_tree()
-    candidates = [el for el in body.iter() if isinstance(el.tag, str) and el.tag in EMIT_TAGS]
     blocks: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for i, el in enumerate(candidates):
-        following = candidates[i + 1] if i + 1 < len(candidates) else None
-        if following is not None and any(a is el for a in following.iterancestors()):
-            continue  # not a leaf block: its children are emitted instead
-        text = _clean("".join(el.itertext()))
-        if not text or text in seen or _boilerplate_sentence(text):
+    for tag, text in _walk_blocks(body):
+        if text in seen or _boilerplate_sentence(text):
             continue
         seen.add(text)
-        blocks.append((el.tag, text[:5000]))
+        blocks.append((tag, text[:5000]))
         if len(blocks) >= MAX_BLOCKS:
             break
     return tuple(blocks)
+
+
+def _walk_blocks(container: HtmlElement, depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(tag, text) per run of inline content, in page order. A block element's own text and
+    inline children form a run; each block child starts a new one. So the loose
+    `<span class="title">Name</span>` of a card, beside its `<p>`, is kept, not lost."""
+    run: list[str] = [container.text or ""]
+    inline: list[HtmlElement] = []
+    tag = container.tag if container.tag in EMIT_TAGS else "div"
+    for child in container:
+        if not isinstance(child.tag, str):  # comments, processing instructions
+            run.append(child.tail or "")
+            continue
+        if depth < 200 and (child.tag in BLOCK_TAGS or _holds_blocks(child)):
+            yield from _flush(container, tag, run, inline)
+            run, inline = [], []
+            yield from _walk_blocks(child, depth + 1)
+        else:
+            run.append(child.text_content())
+            inline.append(child)
+        run.append(child.tail or "")
+    yield from _flush(container, tag, run, inline)
+
+
+def _holds_blocks(el: HtmlElement) -> bool:
+    return next(el.iterdescendants(*BLOCK_TAGS), None) is not None
+
+
+def _flush(
+    container: HtmlElement, tag: str, run: list[str], inline: list[HtmlElement]
+) -> Iterator[tuple[str, str]]:
+    text = _clean("".join(run))
+    if not text:
+        return
+    if tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        level = _title_level(container, run, inline, text)
+        if level:
+            tag = f"h{level}"
+    yield tag, text
+
+
+TITLE_PUNCTUATION = (".", "!", "?", ";", ",", "…")
+FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)(px|rem|em)")
+BOLD = re.compile(r"font-weight:\s*(?:bold|[6-9]00)")
+
+
+def _title_level(
+    container: HtmlElement, run: list[str], inline: list[HtmlElement], text: str
+) -> int | None:
+    """The heading level a short run is styled as (a card title, an eyebrow label, a Wix
+    "heading" paragraph), or None for body text. Sites built without h1-h6 still mark titles
+    with role=heading, title-like class names, bold-only text or a large inline font size."""
+    words = text.split()
+    if len(words) > 10 or len(text) > 90 or text.endswith(TITLE_PUNCTUATION):
+        return None
+    if not any(c.isalpha() for c in text) or text[0].isdigit():
+        return None
+    # The elements that carry exactly this text: the container when the run is all of its
+    # text, and the one inline child (and its only descendants) that holds all of the run.
+    chain: list[HtmlElement] = []
+    if _clean(container.text_content()) == text:
+        chain.append(container)
+    holders = [el for el in inline if el.text_content().strip()]
+    loose = (container.text or "").strip() or any((el.tail or "").strip() for el in inline)
+    if len(holders) == 1 and not loose and not (run and run[0].strip()):
+        el = holders[0]
+        while True:
+            chain.append(el)
+            kids = [k for k in el if isinstance(k.tag, str)]
+            if len(kids) != 1 or (el.text or "").strip() or (kids[0].tail or "").strip():
+                break
+            el = kids[0]
+    if not chain:
+        return None
+    for el in chain:
+        if (el.get("role") or "").lower() == "heading":
+            level = (el.get("aria-level") or "2").strip()
+            return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
+    size = 0.0
+    for el in chain:
+        for value, unit in FONT_SIZE.findall((el.get("style") or "").lower()):
+            size = max(size, float(value) * (16 if unit in ("rem", "em") else 1))
+    if size >= 32:
+        return 2
+    if size >= 24:
+        return 3
+    if size >= 20:
+        return 4
+    words_in_class = {
+        w for el in chain for w in re.split(r"[\s_-]+", (el.get("class") or "").lower()) if w
+    }
+    if words_in_class & LABEL_CLASS_WORDS:
+        return 6
+    if words_in_class & TITLE_CLASS_WORDS:
+        return 4
+    bold = any(el.tag in ("strong", "b") or BOLD.search(el.get("style") or "") for el in chain)
+    if bold and chain[-1] is not container:
+        return 5
+    return None
 
 
 def _inside_article(el: HtmlElement) -> bool:
@@ -307,7 +435,11 @@ def _inside_article(el: HtmlElement) -> bool:
 
 def _boilerplate_sentence(text: str) -> bool:
     lowered = text.lower()
-    return len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS)
+    if len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS):
+        return True
+    words = len(text.split())
+    short = words <= 6 or (words <= 12 and not text.endswith((".", "!", "?")))
+    return short and any(word in lowered for word in BOILERPLATE_SHORT_WORDS)
 
 
 def _visible_text(root: HtmlElement) -> str:
@@ -346,7 +478,12 @@ def _article_text(root: HtmlElement, url: str) -> str:
 
 
 def _post_date(
-    root: HtmlElement, articles: tuple[ArticleMeta, ...], meta: dict[str, str], url: str
+    root: HtmlElement,
+    articles: tuple[ArticleMeta, ...],
+    meta: dict[str, str],
+    url: str,
+    blocks: tuple[tuple[str, str], ...] = (),
+    fetched_at: str | None = None,
 ) -> str | None:
     for article in articles:
         if article.date_published and (
@@ -363,12 +500,58 @@ def _post_date(
         date = iso_date(el.get("datetime") or "")
         if date:
             return date
+    if fetched_at:
+        # "Published 3 days ago" near the top of the post, dated from when we read it.
+        for el in root.iter("time"):
+            date = relative_date(el.text_content(), fetched_at)
+            if date:
+                return date
+        for _tag, text in blocks[:30]:
+            if len(text) <= 80:
+                date = relative_date(text, fetched_at)
+                if date:
+                    return date
     from htmldate import find_date
 
     try:
         return find_date(root, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
     except Exception:
         return None
+
+
+_RELATIVE = tuple(re.compile(p, re.I) for p in RELATIVE_PATTERNS)
+
+
+def relative_date(text: str, fetched_at: str) -> str | None:
+    """The date a relative phrase ("3 days ago", "vor 2 Wochen", "il y a 3 jours",
+    "hace 3 días", "yesterday") names, counted back from `fetched_at`; else None."""
+    import datetime
+
+    day = iso_date(fetched_at)
+    if day is None:
+        return None
+    lowered = _clean(text).lower()
+    back: int | None = None
+    for pattern in _RELATIVE:
+        match = pattern.search(lowered)
+        if match:
+            unit = RELATIVE_UNITS.get(match.group("unit"))
+            raw = match.group("n")
+            n = int(raw) if raw.isdigit() else RELATIVE_NUMBERS.get(raw)
+            if unit is not None and n is not None and n < 10000:
+                back = unit * n
+                break
+    if back is None:
+        words = lowered.strip(" .:·|-").split()
+        for phrase, days in RELATIVE_DAY_WORDS.items():
+            # Only a block that ends with the word ("Published yesterday"): "hier" is also
+            # German for "here".
+            if len(words) <= 4 and " ".join(words).endswith(phrase):
+                back = days
+                break
+    if back is None:
+        return None
+    return (datetime.date.fromisoformat(day) - datetime.timedelta(days=back)).isoformat()
 
 
 ISO_DATE = re.compile(r"((?:19|20)\d\d)-(\d\d)-(\d\d)")

@@ -116,6 +116,8 @@ class Politeness:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._hosts: dict[str, _HostState] = {}
+        # Sites that refused us this run (review sites: 403, a bot check): asked once only.
+        self.refused: dict[str, str] = {}
 
     def host(self, host: str) -> _HostState:
         state = self._hosts.get(host)
@@ -231,8 +233,8 @@ class Fetcher:
         elapsed_ms = int((time.monotonic() - started) * 1000)
         ctype = media_type(headers.get("content-type"))
         etag, modified = headers.get("etag"), headers.get("last-modified")
-        if status == 304:
-            stored_etag, stored_modified = self.validators.get(url, (None, None))
+        if status == 304:  # answered for final_url: the hop we held validators for
+            stored_etag, stored_modified = self.validators.get(final_url, (None, None))
             return FetchedPage(
                 url=final_url,
                 requested_url=url,
@@ -282,7 +284,7 @@ class Fetcher:
         current = url
         for _hop in range(self.settings.max_redirects + 1):
             status, headers, body = await self._request_once(
-                current, conditional=conditional and current == url, max_bytes=max_bytes
+                current, conditional=conditional, max_bytes=max_bytes
             )
             if status not in REDIRECT_STATUSES:
                 return status, headers, body, current

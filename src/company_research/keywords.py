@@ -158,7 +158,9 @@ FOUNDED_PATTERNS = (
     _YEAR + r"[^.;:]{0,40}?\bgegründet",
     r"\bGründung(?:sjahr)?\b[^.;:]{0,20}?" + _YEAR,
     r"\b(?:fondée?s?|créée?s?)\b[^.;:]{0,40}?\ben " + _YEAR,
-    r"\bfundad[ao]s?\b[^.;:]{0,40}?\ben " + _YEAR,
+    r"\bfund(?:ad[ao]s?|ó|aron)\b[^.;:]{0,40}?\ben " + _YEAR,
+    r"\bgründeten?\b[^.;:]{0,40}?" + _YEAR,
+    r"\b(?:a|ont) fondé\b[^.;:]{0,40}?\ben " + _YEAR,
     r"\bopgericht\b[^.;:]{0,40}?\bin " + _YEAR,
     r"\bfondat[ao]\b[^.;:]{0,40}?\bnel " + _YEAR,
 )
@@ -203,7 +205,10 @@ EMPLOYEE_PATTERNS = (
 
 # Boilerplate markers: elements whose id/class/aria-label contain these are not content.
 BOILERPLATE_MARKERS = (
-    "cookie", "consent", "gdpr", "cmp-", "onetrust", "cookiebot", "usercentrics", "newsletter",
+    # Consent managers by name: never the bare "cmp-" prefix, which AEM's Core Components
+    # (cmp-container, cmp-teaser...) put on every content element.
+    "cookie", "consent", "gdpr", "cmplz", "cmpbox", "qc-cmp", "didomi", "iubenda", "cky-",
+    "borlabs", "onetrust", "cookiebot", "usercentrics", "newsletter",
     "breadcrumb", "skip-link", "skip-to", "navbar", "nav-", "-nav", "menu", "mega", "modal",
     "popup", "subscribe", "share", "social", "sidebar", "site-header", "site-footer",
     "footer", "header-", "announcement", "promo-bar", "w-nav",
@@ -213,10 +218,15 @@ BOILERPLATE_MARKERS = (
 BOILERPLATE_SENTENCE_WORDS = (
     "cookie", "cookies", "javascript", "privacy policy", "all rights reserved", "©",
     "datenschutz", "impressum", "mentions légales", "tous droits réservés",
-    "alle rechte vorbehalten", "todos los derechos reservados", "subscribe", "newsletter",
+    "alle rechte vorbehalten", "todos los derechos reservados",
     "accept all", "alle akzeptieren", "tout accepter", "aceptar todas", "appeared first on",
-    "read more", "continue reading", "weiterlesen", "lire la suite", "leer más", "mehr erfahren",
-    "en savoir plus", "learn more",
+)  # fmt: skip
+# Calls to action: boilerplate as a short line of their own ("Subscribe to our newsletter",
+# "Learn more"), content inside a real sentence ("release notes your users can subscribe to").
+BOILERPLATE_SHORT_WORDS = (
+    "subscribe", "newsletter", "read more", "continue reading", "weiterlesen", "lire la suite",
+    "leer más", "mehr erfahren", "en savoir plus", "learn more", "suscríbete", "abonnieren",
+    "abonnez-vous", "inscrivez-vous",
 )  # fmt: skip
 
 SOCIAL_HOSTS = {
@@ -228,4 +238,72 @@ SOCIAL_HOSTS = {
     "indeed.com": "indeed", "welcometothejungle.com": "welcometothejungle",
     "pinterest.com": "pinterest", "vimeo.com": "vimeo", "dribbble.com": "dribbble",
     "behance.net": "behance", "trustpilot.com": "trustpilot", "g2.com": "g2",
+}  # fmt: skip
+
+# Headings of a section listing what a company sells (a one-page site's "Services").
+OFFERING_HEADINGS = (
+    "services", "our services", "what we do", "what we offer", "products", "our products",
+    "solutions", "our solutions", "offerings", "leistungen", "unsere leistungen", "angebot",
+    "unser angebot", "produkte", "unsere produkte", "lösungen", "nos services", "services",
+    "nos prestations", "prestations", "nos produits", "nos solutions", "ce que nous faisons",
+    "servicios", "nuestros servicios", "qué hacemos", "productos", "nuestros productos",
+    "soluciones", "diensten", "onze diensten", "servizi", "i nostri servizi",
+)  # fmt: skip
+
+# Class-name words that mark a short element as a title (card titles, eyebrows, labels) on
+# sites that style <div>/<span>/<p> instead of using heading elements.
+TITLE_CLASS_WORDS = frozenset({"title", "heading", "headline", "subheading", "subhead"})
+LABEL_CLASS_WORDS = frozenset(
+    {"eyebrow", "kicker", "pretitle", "overline", "tagline-label", "label"}
+)
+
+# First path segments under which sites publish single posts (/post/slug, /article/slug...).
+POST_PATH_SEGMENTS = frozenset(
+    {
+        "post", "posts", "p", "article", "articles", "blog", "news", "story", "stories",
+        "insights", "beitrag", "beitraege", "artikel", "actualite", "actualites", "article-blog",
+        "noticia", "noticias", "articulo", "articulos", "entrada", "nieuws", "notizie",
+    }
+)  # fmt: skip
+
+# ISO 639-1 codes that appear as a site's language prefix (/es/, /en-us/, /de-de.html).
+LANGUAGE_CODES = frozenset(
+    {
+        "en", "de", "fr", "es", "it", "nl", "pt", "pl", "sv", "da", "no", "nb", "fi", "cs", "sk",
+        "hu", "ro", "bg", "el", "tr", "ru", "uk", "ja", "zh", "ko", "ar", "he", "hi", "id", "th",
+        "vi", "ca", "eu", "gl", "hr", "sl", "sr", "lt", "lv", "et", "ms",
+    }
+)  # fmt: skip
+
+# Relative dates ("3 days ago", "vor 2 Tagen", "il y a 3 jours", "hace 3 días"): unit words
+# to days, number words to numbers, and the words for today and yesterday.
+RELATIVE_UNITS = {
+    "minute": 0, "minutes": 0, "min": 0, "mins": 0, "hour": 0, "hours": 0, "hr": 0, "hrs": 0,
+    "day": 1, "days": 1, "week": 7, "weeks": 7, "month": 30, "months": 30, "year": 365,
+    "years": 365, "minuten": 0, "stunde": 0, "stunden": 0, "tag": 1,
+    "tagen": 1, "woche": 7, "wochen": 7, "monat": 30, "monaten": 30, "jahr": 365, "jahren": 365,
+    "heure": 0, "heures": 0, "jour": 1, "jours": 1, "semaine": 7, "semaines": 7, "mois": 30,
+    "an": 365, "ans": 365, "année": 365, "années": 365, "minuto": 0, "minutos": 0, "hora": 0,
+    "horas": 0, "día": 1, "días": 1, "dia": 1, "dias": 1, "semana": 7, "semanas": 7, "mes": 30,
+    "meses": 30, "año": 365, "años": 365, "dag": 1, "dagen": 1, "weken": 7,
+    "maand": 30, "maanden": 30, "jaar": 365, "giorno": 1, "giorni": 1, "settimana": 7,
+    "settimane": 7, "mese": 30, "mesi": 30, "anno": 365, "anni": 365,
+}  # fmt: skip
+RELATIVE_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "ein": 1, "einem": 1, "einer": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
+    "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "una": 1, "uno": 1,
+    "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "een": 1, "twee": 2, "drie": 3,
+}  # fmt: skip
+RELATIVE_PATTERNS = (
+    r"\b(?P<n>\d+|an?|one|two|three|four|five|six) (?P<unit>[a-z]+) ago\b",
+    r"\bvor (?P<n>\d+|einem|einer|zwei|drei|vier|fünf) (?P<unit>[a-zäöü]+)\b",
+    r"\bil y a (?P<n>\d+|une?|deux|trois|quatre|cinq) (?P<unit>[a-zéè]+)\b",
+    r"\bhace (?P<n>\d+|una?|dos|tres|cuatro|cinco) (?P<unit>[a-záéíóúñ]+)\b",
+    r"\b(?P<n>\d+|een|twee|drie) (?P<unit>[a-z]+) geleden\b",
+    r"\b(?P<n>\d+|un|una|uno) (?P<unit>[a-z]+) fa\b",
+)
+RELATIVE_DAY_WORDS = {
+    "today": 0, "just now": 0, "yesterday": 1, "heute": 0, "gestern": 1, "aujourd'hui": 0,
+    "hier": 1, "hoy": 0, "ayer": 1, "vandaag": 0, "gisteren": 1, "oggi": 0, "ieri": 1,
 }  # fmt: skip

@@ -69,9 +69,10 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, root: Path, log: RequestLog) -> None:
+    def __init__(self, root: Path | list[Path], log: RequestLog) -> None:
         super().__init__(("127.0.0.1", 0), SiteHandler)
-        self.root = root
+        self.roots = [root] if isinstance(root, Path) else list(root)
+        self.root = self.roots[0]
         self.log = log
         self.down: set[str] = set()  # sites that answer 503 (tests switch them off)
         self.delay = 0.0  # seconds before each answer, like a real website's latency
@@ -82,8 +83,17 @@ class SiteServer(ThreadingHTTPServer):
 
     def resolve_map(self, hosts: list[str] | None = None) -> dict[str, str]:
         """HOST -> BASE_URL for every site folder (or the ones named)."""
-        names = hosts or sorted(p.name for p in self.root.iterdir() if p.is_dir())
-        return {name: f"{self.base_url}/{name}" for name in names}
+        names = hosts or sorted(
+            {p.name for root in self.roots for p in root.iterdir() if p.is_dir()}
+        )
+        return {name: f"{self.base_url}/{name}" for name in names if not name.startswith("_")}
+
+    def site_dir(self, site: str) -> Path:
+        """The folder serving `site`: the first root that has it."""
+        for root in self.roots:
+            if (root / site).is_dir():
+                return root / site
+        return self.root / site
 
 
 class SiteHandler(BaseHTTPRequestHandler):
@@ -114,7 +124,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         segments = unquote(parts.path).lstrip("/").split("/", 1)
         site = segments[0]
         rest = "/" + (segments[1] if len(segments) > 1 else "")
-        site_dir = self.server.root / site
+        site_dir = self.server.site_dir(site)
         if not site or not site_dir.is_dir() or site.startswith((".", "_")):
             self._send(404, b"no such site\n", "text/plain", head=head, site=site, path=rest)
             return
@@ -138,7 +148,8 @@ class SiteHandler(BaseHTTPRequestHandler):
         if rest in redirects:
             self._redirect(redirects[rest], site, rest, head)
             return
-        target = _find_file(site_dir, rest)
+        target = _find_file(site_dir, f"{rest}@{parts.query}") if parts.query else None
+        target = target if isinstance(target, Path) else _find_file(site_dir, rest)
         if target == "add-slash":
             self._redirect(rest + "/" + query, site, rest, head)
             return
@@ -147,14 +158,18 @@ class SiteHandler(BaseHTTPRequestHandler):
             body = page_404.read_bytes() if page_404.is_file() else b"<h1>Not found</h1>"
             self._send(404, body, "text/html; charset=utf-8", head=head, site=site, path=rest)
             return
-        ctype = config.get("content_types", {}).get(rest) or _content_type(target)
         body = target.read_bytes()
+        ctype = config.get("content_types", {}).get(rest) or _content_type(target, body)
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'  # noqa: S324 (a cache tag)
         headers = {
             "ETag": etag,
             "Last-Modified": formatdate(target.stat().st_mtime, usegmt=True),
             **config.get("headers", {}).get(rest, {}),
         }
+        status = int(config.get("statuses", {}).get(rest, 200))
+        if status != 200:
+            self._send(status, body, ctype, head=head, site=site, path=rest, extra=headers)
+            return
         if self.headers.get("If-None-Match") == etag:
             self._send(304, b"", ctype, head=True, site=site, path=rest, extra=headers)
             return
@@ -216,15 +231,20 @@ def _find_file(site_dir: Path, path: str) -> Path | str | None:
     return None
 
 
-def _content_type(path: Path) -> str:
-    return CONTENT_TYPES.get(path.suffix.lower()) or (
-        mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    )
+def _content_type(path: Path, body: bytes = b"") -> str:
+    known = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    if known:
+        return known
+    # Extensionless pages (/review/acme.com, /de/acme/kommentare) are HTML, as sites serve them.
+    if body[:200].lstrip().lower().startswith((b"<!doctype html", b"<html")):
+        return "text/html; charset=utf-8"
+    return "application/octet-stream"
 
 
 @contextmanager
-def serve_sites(root: Path) -> Iterator[SiteServer]:
-    """Serve every folder of `root` as a site on a free loopback port, for the `with` block."""
+def serve_sites(root: Path | list[Path]) -> Iterator[SiteServer]:
+    """Serve every folder of `root` (or of several roots) as a site on a free loopback port,
+    for the `with` block."""
     server = SiteServer(root, RequestLog())
     thread = threading.Thread(target=server.serve_forever, name="loopback-sites", daemon=True)
     thread.start()

@@ -106,3 +106,4 @@ class Extraction:
     site_name: str | None = None  # og:site_name or application-name
     full_text: str = ""  # all visible body text, footer included (addresses, founding lines)
     javascript_only: bool = False
+    alternates: tuple[tuple[str, str], ...] = ()  # (hreflang, absolute url) of translations

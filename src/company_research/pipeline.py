@@ -6,14 +6,27 @@ import asyncio
 import contextlib
 import hashlib
 import importlib
-import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
-from company_research.discover import choose_pages, kind_of, post_links, rank_candidates
+from company_research.derived import (
+    dump_extraction,
+    dump_feed,
+    dump_sitemap,
+    load_extraction,
+    load_feed,
+    load_sitemap,
+)
+from company_research.discover import (
+    choose_pages,
+    kind_of,
+    language_home,
+    post_links,
+    rank_candidates,
+)
 from company_research.extract import extract_page, feed_text, parse_feed
 from company_research.fetch import (
     FEED_TYPES,
@@ -24,7 +37,14 @@ from company_research.fetch import (
     make_client,
     now_iso,
 )
-from company_research.models import Candidate, Extraction, FeedEntry, FetchedPage, SitemapEntry
+from company_research.models import (
+    Candidate,
+    Extraction,
+    FeedEntry,
+    FetchedPage,
+    Sitemap,
+    SitemapEntry,
+)
 from company_research.scope import canonical_url, host_of, in_scope, normalise_domain
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
@@ -50,6 +70,7 @@ class PageRecord:
     html: str
     extraction: Extraction
     not_modified: bool = False
+    parsed: bool = True  # False: a 304 reused the stored extraction
 
 
 @dataclass(frozen=True)
@@ -59,6 +80,7 @@ class FeedRecord:
     page: FetchedPage
     title: str | None
     entries: list[FeedEntry]
+    parsed: bool = True  # False: a 304 reused the stored entries
 
 
 @dataclass
@@ -69,9 +91,12 @@ class Crawl:
     started_at: str
     pages: dict[str, PageRecord] = field(default_factory=dict)
     feeds: dict[str, FeedRecord] = field(default_factory=dict)
+    # sitemaps read: url -> (response, parsed sitemap, parsed now rather than reused on 304)
+    sitemaps: dict[str, tuple[FetchedPage, Sitemap, bool]] = field(default_factory=dict)
     log: list[FetchRecord] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     requests_made: int = 0
+    reviews: Any = None  # reviews.collect.Harvest when the reviews stage ran
 
 
 @dataclass(frozen=True)
@@ -82,6 +107,8 @@ class ResearchResult:
     pages_not_modified: int
     requests: int
     notices: tuple[str, ...]
+    pages_parsed: int = 0  # pages and feeds parsed (a 304 reuses what was derived before)
+    bytes: int = 0  # response bytes received
 
 
 def research(
@@ -90,8 +117,10 @@ def research(
     *,
     transport: httpx.AsyncBaseTransport | None = None,
     progress: Progress | None = None,
+    reviews_only: bool = False,
 ) -> ResearchResult:
-    """Crawl a company's site, store what was read, and return a fresh cited brief."""
+    """Crawl a company's site, store what was read, and return a fresh cited brief
+    (reviews_only: re-read the review sites only and rebuild the brief on the stored crawl)."""
     domain = normalise_domain(domain_input)
     store = open_store(settings.db_path)
     try:
@@ -106,7 +135,9 @@ def research(
 
         async def run() -> ResearchResult:
             async with make_client(settings, transport) as client:
-                return await research_company(domain, settings, store, client, progress=progress)
+                return await research_company(
+                    domain, settings, store, client, progress=progress, reviews_only=reviews_only
+                )
 
         _warm_imports()
         return asyncio.run(run())
@@ -144,30 +175,57 @@ async def research_company(
     politeness: Politeness | None = None,
     progress: Progress | None = None,
     command: str = "research",
+    reviews_only: bool = False,
 ) -> ResearchResult:
     """Research one (normalised) domain with a given client and store; the library core that
     `research` and a refresh of many companies share. Raises CrawlError; stores nothing then."""
+    from company_research.reviews.collect import review_stage
     from company_research.summarise import build_brief
 
     store.touch_company(domain)
-    run_id = store.start_run(domain, command)
+    run_id = store.start_run(domain, "reviews" if reviews_only else command)
     validators = store.validators(domain)
     try:
-        crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
+        if reviews_only:
+            crawl = stored_crawl(domain, store)
+        else:
+            crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
     except errors.ResearchError as exc:
         store.log_fetches(run_id, domain, getattr(exc, "log", []))
         store.finish_run(run_id, "failed", message=str(exc))
         store.touch_company(domain, status="failed")
         raise
+    if settings.reviews:
+        (progress or (lambda _m: None))("looking the company up on review sites")
+        crawl.reviews = await review_stage(domain, crawl, settings, store, client, politeness)
     previous = store.latest_brief(domain)
     brief = build_brief(domain, crawl, previous)
     with store.transaction():
         _save(store, crawl, brief, run_id)
-    fetched = sum(1 for p in crawl.pages.values() if not p.not_modified)
-    unchanged = sum(1 for p in crawl.pages.values() if p.not_modified)
+    counts = _counts(crawl)
     return ResearchResult(
-        domain, brief, fetched, unchanged, crawl.requests_made, tuple(crawl.notices)
+        domain,
+        brief,
+        counts["pages_fetched"],
+        counts["pages_not_modified"],
+        crawl.requests_made,
+        tuple(crawl.notices),
+        pages_parsed=counts["pages_parsed"],
+        bytes=counts["bytes"],
     )
+
+
+def _counts(crawl: Crawl) -> dict[str, int]:
+    """Documents (pages and feeds) fetched, answered 304, parsed; bytes received."""
+    docs = [(p.not_modified, p.parsed) for p in crawl.pages.values()]
+    docs += [(f.page.not_modified, f.parsed) for f in crawl.feeds.values()]
+    docs += [(page.not_modified, parsed) for page, _s, parsed in crawl.sitemaps.values()]
+    return {
+        "pages_fetched": sum(1 for nm, _ in docs if not nm),
+        "pages_not_modified": sum(1 for nm, _ in docs if nm),
+        "pages_parsed": sum(1 for _, parsed in docs if parsed),
+        "bytes": sum(r.bytes for r in crawl.log),
+    }
 
 
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
@@ -185,11 +243,70 @@ def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     return brief
 
 
+def stored_crawl(domain: str, store: Store) -> Crawl:
+    """The last crawl of a company rebuilt from the store (no network): its pages re-extracted
+    from their stored HTML, its feeds re-parsed. NotResearchedError when there is none."""
+    crawl = Crawl(domain=domain, started_at=now_iso())
+    for stored in store.pages(domain):
+        if stored.kind == "reviews":
+            continue
+        if stored.kind == "feed":
+            title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)
+            page = FetchedPage(
+                url=stored.url, requested_url=stored.url, status=stored.status,
+                content_type=stored.content_type, body=b"", text="", fetched_at=stored.fetched_at,
+                elapsed_ms=0, etag=stored.etag, last_modified=stored.last_modified,
+                not_modified=True,
+            )  # fmt: skip
+            entries = [e for e in entries if in_scope(e.url, domain)]
+            if entries:
+                crawl.feeds[stored.url] = FeedRecord(page, title or stored.title, entries)
+            continue
+        crawl.pages[stored.url] = PageRecord(
+            url=stored.url, kind=stored.kind, fetched_at=stored.fetched_at, status=stored.status,
+            content_type=stored.content_type, etag=stored.etag,
+            last_modified=stored.last_modified, html=stored.html,
+            extraction=extract_page(stored.url, stored.html, stored.kind, domain),
+            not_modified=True,
+        )  # fmt: skip
+    if not crawl.pages:
+        raise errors.NotResearchedError(
+            f"{domain} has no stored crawl to rebuild the brief on",
+            hint=f"run `research {domain}` first",
+        )
+    return crawl
+
+
+def rebuild_brief(
+    domain: str, store: Store, reviews: Any, command: str = "reviews import"
+) -> dict[str, Any]:
+    """A new brief on the stored crawl with these reviews (a reviews.collect.Harvest), stored
+    with them in one transaction. A company never crawled gets a brief of its reviews alone."""
+    from company_research.summarise import build_brief
+
+    store.touch_company(domain)
+    run_id = store.start_run(domain, command)
+    try:
+        crawl = stored_crawl(domain, store)
+    except errors.NotResearchedError:
+        crawl = Crawl(domain=domain, started_at=now_iso())
+    crawl.reviews = reviews
+    brief = build_brief(domain, crawl, store.latest_brief(domain))
+    with store.transaction():
+        _save(store, crawl, brief, run_id)
+    return brief
+
+
 def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> None:
     domain = crawl.domain
+    if crawl.reviews is not None:
+        from company_research.reviews.collect import save_harvest
+
+        save_harvest(store, domain, crawl.reviews, run_id)
     for record in crawl.pages.values():
+        derived = dump_extraction(record.extraction)
         if record.not_modified:
-            store.mark_seen(record.url, record.fetched_at)
+            store.mark_seen(record.url, record.fetched_at, derived if record.parsed else None)
             continue
         store.save_page(
             StoredPage(
@@ -206,12 +323,14 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
                 text=record.extraction.text,
                 html=record.html,
                 published=record.extraction.published,
+                derived=derived,
             )
         )
     for url, feed in crawl.feeds.items():
         page, entries = feed.page, feed.entries
+        derived = dump_feed(feed.title, entries)
         if page.not_modified:
-            store.mark_seen(url, page.fetched_at)
+            store.mark_seen(url, page.fetched_at, derived if feed.parsed else None)
             continue
         store.save_page(
             StoredPage(
@@ -227,6 +346,30 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
                 title=feed.title,
                 text=feed_text(entries),
                 html=page.text,
+                derived=derived,
+            )
+        )
+    for url, (page, sitemap, parsed) in crawl.sitemaps.items():
+        # Sitemaps are kept parsed (their entries), not raw: a 304 then costs no bytes.
+        derived = dump_sitemap(sitemap)
+        if page.not_modified:
+            store.mark_seen(url, page.fetched_at, derived if parsed else None)
+            continue
+        store.save_page(
+            StoredPage(
+                url=url,
+                company=domain,
+                kind="sitemap",
+                status=page.status,
+                fetched_at=page.fetched_at,
+                content_type=page.content_type,
+                etag=page.etag,
+                last_modified=page.last_modified,
+                content_hash=hashlib.sha256(page.body).hexdigest(),
+                title=None,
+                text="",
+                html="",
+                derived=derived,
             )
         )
     store.log_fetches(run_id, domain, crawl.log)
@@ -251,10 +394,8 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
     store.finish_run(
         run_id,
         "ok",
-        pages_fetched=sum(1 for p in crawl.pages.values() if not p.not_modified),
-        pages_not_modified=sum(1 for p in crawl.pages.values() if p.not_modified),
+        **_counts(crawl),
         requests=crawl.requests_made,
-        bytes=sum(r.bytes for r in crawl.log),
         errors=errors_count,
         message="; ".join(crawl.notices)[:2000] or None,
     )
@@ -330,7 +471,9 @@ async def _crawl_with(
     say(f"fetching https://{domain}/")
     # The sitemaps robots.txt names are read while the home page loads (both need only
     # robots.txt), so the pages they list are known as soon as the home page is.
-    early_sitemaps = asyncio.create_task(_early_sitemaps(fetcher, domain, settings, budget))
+    early_sitemaps = asyncio.create_task(
+        _early_sitemaps(fetcher, crawl, domain, settings, budget, store)
+    )
     try:
         home = await _fetch_home(fetcher, domain, store)
         entries = await early_sitemaps
@@ -339,8 +482,22 @@ async def _crawl_with(
             early_sitemaps.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await early_sitemaps
-    crawl.pages[home.url] = home
     budget[0] -= 1
+    localised = language_home(home.extraction, home.url, domain)
+    if localised:
+        # The apex is a country/language chooser: the site itself starts at /en/ or similar.
+        say(f"fetching {localised} (the home page chooses a language)")
+        budget[0] -= 1
+        try:
+            page = await fetcher.fetch(localised)
+        except errors.FetchError as exc:
+            crawl.notices.append(f"home page {exc.url} skipped: {exc.reason}")
+        else:
+            record = _record(page, "home", domain, store)
+            if record is not None and record.extraction.blocks:
+                home = record
+    crawl.pages[home.url] = home
+    home_lang = home.extraction.lang
     if home.extraction.javascript_only:
         raise errors.JavaScriptOnlyError(
             f"{domain} renders its pages with JavaScript only; there is no text to read",
@@ -352,12 +509,14 @@ async def _crawl_with(
         sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
         if not sitemap_urls:
             sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
-        entries = await _read_sitemaps(fetcher, sitemap_urls, settings, budget)
+        entries = await _read_sitemaps(fetcher, crawl, sitemap_urls, settings, budget, store)
 
     # Round 3: the feeds the home page links and the pages by kind, ranked from its links and
     # the sitemap, all at once.
     feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
-    ranked = rank_candidates(home.extraction.links, domain, entries)
+    ranked = rank_candidates(
+        home.extraction.links, domain, entries, home_url=home.url, lang=home_lang
+    )
     reserve = min(len(feed_urls), max(0, budget[0]))
     chosen = choose_pages(
         ranked, max(0, budget[0] - reserve), set(crawl.pages) | {canonical_url(home.url)}
@@ -371,7 +530,7 @@ async def _crawl_with(
     # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
     # and, for blogs without a feed, the posts listed on the index.
     more_links = [link for p in crawl.pages.values() for link in p.extraction.links]
-    ranked = rank_candidates(more_links, domain, entries)
+    ranked = rank_candidates(more_links, domain, entries, home_url=home.url, lang=home_lang)
     have_kinds = {p.kind for p in crawl.pages.values()}
     second = [
         c
@@ -396,7 +555,12 @@ async def _crawl_with(
 
 
 async def _early_sitemaps(
-    fetcher: Fetcher, domain: str, settings: Settings, budget: list[int]
+    fetcher: Fetcher,
+    crawl: Crawl,
+    domain: str,
+    settings: Settings,
+    budget: list[int],
+    store: Store,
 ) -> list[SitemapEntry] | None:
     """The sitemaps robots.txt of the domain names, read alongside the home page; None when
     it names none (the caller falls back to /sitemap.xml of wherever the home page lives)."""
@@ -404,7 +568,7 @@ async def _early_sitemaps(
     urls = robots_sitemaps(fetcher.robots_text(domain) or "", f"https://{domain}/")
     if not urls:
         return None
-    return await _read_sitemaps(fetcher, urls, settings, budget)
+    return await _read_sitemaps(fetcher, crawl, urls, settings, budget, store)
 
 
 async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord:
@@ -435,14 +599,20 @@ async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord
 
 def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageRecord | None:
     html = page.text
+    extraction = None
     if page.not_modified:
-        stored = store.page(page.requested_url)
+        stored = store.page(page.url)  # the hop that answered 304 (after an apex -> www hop)
         if stored is None:
             return None
         html = stored.html
-    extraction = extract_page(page.url, html, kind, domain)
+        extraction = load_extraction(stored.derived)
+        if extraction is not None and extraction.kind != kind:
+            extraction = replace(extraction, kind=kind)
+    parsed = extraction is None
+    if extraction is None:
+        extraction = extract_page(page.url, html, kind, domain, page.fetched_at)
     return PageRecord(
-        url=canonical_url(page.requested_url if page.not_modified else page.url),
+        url=canonical_url(page.url),
         kind=kind,
         fetched_at=page.fetched_at,
         status=200 if page.not_modified else page.status,
@@ -452,6 +622,7 @@ def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageReco
         html=html,
         extraction=extraction,
         not_modified=page.not_modified,
+        parsed=parsed,
     )
 
 
@@ -475,7 +646,12 @@ async def _fetch_pages(
 
 
 async def _read_sitemaps(
-    fetcher: Fetcher, urls: list[str], settings: Settings, budget: list[int]
+    fetcher: Fetcher,
+    crawl: Crawl,
+    urls: list[str],
+    settings: Settings,
+    budget: list[int],
+    store: Store,
 ) -> list[SitemapEntry]:
     entries: list[SitemapEntry] = []
     queue = [u for u in urls if in_scope(u, fetcher.domain)][:3]
@@ -486,7 +662,8 @@ async def _read_sitemaps(
         seen.update(batch)
         budget[0] -= len(batch)
         results = await asyncio.gather(
-            *(_one_sitemap(fetcher, u, settings) for u in batch), return_exceptions=False
+            *(_one_sitemap(fetcher, crawl, u, settings, store) for u in batch),
+            return_exceptions=False,
         )
         for sitemap in results:
             if sitemap is None:
@@ -499,25 +676,24 @@ async def _read_sitemaps(
     return entries[:5000]
 
 
-async def _one_sitemap(fetcher: Fetcher, url: str, settings: Settings) -> Any:
+async def _one_sitemap(
+    fetcher: Fetcher, crawl: Crawl, url: str, settings: Settings, store: Store
+) -> Sitemap | None:
+    cap = settings.max_sitemap_bytes
     try:
-        page = await fetcher.fetch(
-            url, accept=SITEMAP_TYPES, max_bytes=settings.max_sitemap_bytes, conditional=False
-        )
-        return parse_sitemap(page.body, page.url, settings.max_sitemap_bytes)
+        page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=cap)
+        if page.not_modified:
+            stored = store.page(canonical_url(page.url))
+            kept = load_sitemap(stored.derived) if stored else None
+            if kept is not None:
+                crawl.sitemaps[canonical_url(page.url)] = (page, kept, False)
+                return kept
+            page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=cap, conditional=False)
+        sitemap = parse_sitemap(page.body, page.url, cap)
     except errors.FetchError:
         return None
-
-
-def _stored_feed(store: Store, url: str) -> bytes | None:
-    """The feed as stored by the last crawl, as UTF-8 XML (its text was decoded when stored)."""
-    stored = store.page(url)
-    if stored is None or not stored.html:
-        return None
-    return XML_ENCODING.sub(r"\1", stored.html, count=1).encode("utf-8")
-
-
-XML_ENCODING = re.compile(r"""^(\s*<\?xml[^>]*?)\s+encoding\s*=\s*["'][^"']*["']""")
+    crawl.sitemaps[canonical_url(page.url)] = (page, sitemap, True)
+    return sitemap
 
 
 async def _read_feed(
@@ -531,22 +707,35 @@ async def _read_feed(
     if budget[0] <= 0 or url in crawl.feeds:
         return
     budget[0] -= 1
-    body = None
     try:
         page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes)
-        if page.not_modified:
-            body = _stored_feed(store, url)
-            if body is None:  # answered 304 but nothing stored: ask for the whole feed
-                page = await fetcher.fetch(
-                    url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
-                )
+        reused = _stored_feed(store, page) if page.not_modified else None
+        if page.not_modified and reused is None:  # a 304 for a feed we do not hold: ask plainly
+            page = await fetcher.fetch(
+                url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
+            )
     except errors.FetchError as exc:
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
-    title, entries = parse_feed(page.body if body is None else body, page.url)
+    parsed = reused is None or reused[2]
+    title, entries = (reused[0], reused[1]) if reused else parse_feed(page.body, page.url)
     entries = [e for e in entries if in_scope(e.url, crawl.domain)]
     if entries:
-        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries)
+        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries, parsed=parsed)
+
+
+def _stored_feed(
+    store: Store, page: FetchedPage
+) -> tuple[str | None, list[FeedEntry], bool] | None:
+    """What a feed answered 304 holds: (title, entries, parsed again?); None if not stored."""
+    stored = store.page(canonical_url(page.url))
+    if stored is None:
+        return None
+    kept = load_feed(stored.derived)
+    if kept is not None:
+        return kept[0], kept[1], False
+    title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)  # kept by older code
+    return title, entries, True
 
 
 def _posts_to_fetch(

@@ -9,13 +9,14 @@ import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from company_research.reviews.summary import review_view
 from company_research.textsafe import clean_text, md_escape, safe_url
 
 if TYPE_CHECKING:  # rich and jinja2 are imported when a brief is rendered, not at CLI start-up
     from jinja2 import Environment
     from rich.text import Text
 
-__all__ = ["FORMATS", "load_schema", "render_brief", "validate_brief"]
+__all__ = ["FORMATS", "load_schema", "render_brief", "render_digest", "validate_brief"]
 
 FORMATS = ("text", "md", "html", "json", "pdf")
 
@@ -132,6 +133,7 @@ def _context(brief: dict[str, Any]) -> dict[str, Any]:
         "has_reviews": any(
             reviews.get(key) for key in ("sites", "pros", "cons", "quotes", "unavailable")
         ),
+        "review_view": review_view(reviews),
     }
 
 
@@ -238,7 +240,7 @@ def _render_text(brief: dict[str, Any], *, color: bool, width: int) -> str:
         posts.append(line)
     rows("Recent posts", posts, "No posts found on the pages we read.")
     if ctx["has_reviews"]:
-        rows("What people say", _review_lines(brief["reviews"], cited))
+        rows("What people say", _review_lines(ctx["review_view"], cited))
     points = [
         Text.assemble(_line(p["text"]), "\n", cited(p["evidence"], p["source"], quote=True))
         for p in brief.get("talking_points") or []
@@ -262,29 +264,61 @@ def _render_text(brief: dict[str, Any], *, color: bool, width: int) -> str:
     return "\n".join(line.rstrip() for line in out.getvalue().splitlines()) + "\n"
 
 
-def _review_lines(reviews: dict[str, Any], cited: Any) -> list[Text]:
-    """Lines for each review site's rating, pros and cons, quotes, and sites we could not read."""
+def _review_lines(view: dict[str, Any], cited: Any) -> list[Text]:
+    """Lines for each review site's rating, themes, quotes, sites we could not read, notes."""
     from rich.text import Text
 
-    lines = []
-    for site in reviews.get("sites") or []:
-        rating = "no rating"
-        if site.get("rating") is not None:
-            scale = f"/{_number(site['scale'])}" if site.get("scale") else ""
-            rating = _number(site["rating"]) + scale
-        if site.get("count") is not None:
-            rating += f" from {_number(site['count'])} reviews"
-        lines.append(cited(f"{_line(site['site'])}: {rating}", site.get("source")))
-    for key, label in (("pros", "Pros"), ("cons", "Cons")):
-        if items := reviews.get(key):
-            line = Text(f"{label}: ", style="bold")
-            for index, item in enumerate(items):
-                line.append_text(cited(item["text"], item["source"]))
-                line.append("; " if index < len(items) - 1 else "")
-            lines.append(line)
-    lines += [cited(q["text"], q["source"], quote=True) for q in reviews.get("quotes") or []]
-    unavailable = reviews.get("unavailable") or []
-    return lines + [
-        cited(f"{site['site']}: not available ({site['reason']})", style="dim")
-        for site in unavailable
-    ]
+    lines = [cited(f"{_line(s['label'])}: {s['text']}", s["source"]) for s in view["sites"]]
+    for group in view["themes"]:
+        line = Text(f"{group['label']}: ", style="bold")
+        for index, item in enumerate(group["items"]):
+            line.append_text(cited(item["text"], item["source"]))
+            line.append("; " if index < len(group["items"]) - 1 else "")
+        lines.append(line)
+    for quote in view["quotes"]:
+        line = cited(quote["text"], quote["source"], quote=True)
+        if quote["by"]:
+            line.append(f" \u2014 {_line(quote['by'])}", style="dim")
+        lines.append(line)
+    lines += [cited(text, style="dim") for text in view["unavailable"] + view["notes"]]
+    return lines
+
+
+# -- the refresh digest --------------------------------------------------------------------
+def render_digest(digest: dict[str, Any], fmt: str) -> str:
+    """A refresh digest ({"companies": [{domain, status, changes}]}) as text, md or json."""
+    if fmt == "json":
+        return json.dumps(digest, indent=2, ensure_ascii=False) + "\n"
+    companies = digest["companies"]
+    md = fmt == "md"
+    out: list[str] = ["# What changed", ""] if md else []
+    if not companies:
+        out.append("Nothing was due for a refresh.")
+    for company in companies:
+        domain, status, changes = company["domain"], company["status"], company["changes"]
+        state = {"failed": " (failed)", "new": " (first research)"}
+        head = f"{domain}{state.get(status, '')}"
+        if md:
+            out += [f"## {md_escape(head)}", ""]
+        else:
+            out.append(
+                f"{head}: "
+                + (
+                    f"{len(changes)} change{'s' if len(changes) > 1 else ''}"
+                    if changes
+                    else "no changes"
+                )
+            )
+        if not changes and md:
+            out += ["No changes." if status != "new" else "Researched for the first time.", ""]
+        for change in changes:
+            text = clean_text(change["text"]).replace("\n", " ")
+            url = safe_url(change.get("url"))
+            if md:
+                link = f" ([source](<{url}>))" if url else ""
+                out.append(f"- {md_escape(text)}{link}")
+            else:
+                out.append(f"  - {text}" + (f"\n    {url}" if url else ""))
+        if md and changes:
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"

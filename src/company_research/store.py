@@ -46,6 +46,7 @@ class StoredPage:
     text: str
     html: str
     published: str | None = None
+    derived: str | None = None  # JSON of what parsing derived (Extraction, feed entries)
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -163,8 +164,43 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_watch(db: sqlite_utils.Database) -> None:
+    """Refresh: derived facts kept with each page (a 304 reuses them), parse counts, a lock."""
+    db["pages"].add_column("derived", str)
+    db["runs"].add_column("pages_parsed", int)
+    db["locks"].create(
+        {"name": str, "pid": int, "host": str, "started_at": str, "run_id": int}, pk="name"
+    )
+
+
+def _m003_review_sites(db: sqlite_utils.Database) -> None:
+    """Reviews: which page each was read on and whose voice it is (employee or customer);
+    each site's rating, scale and count as last read (review_sites)."""
+    db["reviews"].add_column("page_url", str)
+    db["reviews"].add_column("kind", str)
+    db["reviews"].create_index(["company", "site"])
+    db["review_sites"].create(
+        {
+            "company": str,
+            "site": str,
+            "label": str,
+            "kind": str,
+            "url": str,
+            "rating": float,
+            "scale": float,
+            "count": int,
+            "fetched_at": str,
+        },
+        pk=("company", "site"),
+    )
+
+
 # Numbered, append-only: never edit a released migration; add the next one.
-MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [("m001_initial", _m001_initial)]
+MIGRATIONS: list[tuple[str, Callable[[Any], None]]] = [
+    ("m001_initial", _m001_initial),
+    ("m002_watch", _m002_watch),
+    ("m003_review_sites", _m003_review_sites),
+]
 
 
 def _now() -> str:
@@ -238,14 +274,17 @@ class Store:
             "text": page.text,
             "html": zlib.compress(page.html.encode("utf-8"), 6),
             "published": page.published,
+            "derived": page.derived,
             "gone": 0,
         }
         self.db["pages"].upsert(row, pk="url")
 
-    def mark_seen(self, url: str, fetched_at: str) -> None:
-        """A 304: the stored copy is still current."""
+    def mark_seen(self, url: str, fetched_at: str, derived: str | None = None) -> None:
+        """A 304: the stored copy is still current (derived: re-derived facts to keep)."""
         self.db.execute(
-            "update pages set fetched_at = ?, gone = 0 where url = ?", [fetched_at, url]
+            "update pages set fetched_at = ?, gone = 0, derived = coalesce(?, derived) "
+            "where url = ?",
+            [fetched_at, derived, url],
         )
 
     def mark_gone(self, url: str) -> None:
@@ -282,6 +321,32 @@ class Store:
     def facts(self, domain: str) -> list[dict[str, Any]]:
         return list(self.db["facts"].rows_where("company = ?", [domain], order_by="rowid"))
 
+    # -- reviews ----------------------------------------------------------------------------
+    def save_review_site(self, row: dict[str, Any]) -> None:
+        """A site's rating, scale and count for a company as read now (replaces the last)."""
+        self.db["review_sites"].upsert(row, pk=("company", "site"))
+
+    def review_sites(self, domain: str) -> list[dict[str, Any]]:
+        return list(self.db["review_sites"].rows_where("company = ?", [domain], order_by="site"))
+
+    def add_reviews(self, rows: list[dict[str, Any]]) -> int:
+        """Insert reviews not stored yet (by id); returns how many were new."""
+        if not rows:
+            return 0
+        known = {
+            r["id"]
+            for r in rows
+            if self.db.execute("select 1 from reviews where id = ?", [r["id"]]).fetchone()
+        }
+        new = [r for r in rows if r["id"] not in known]
+        self.db["reviews"].insert_all(new, pk="id", ignore=True)
+        return len({r["id"] for r in new})
+
+    def reviews(self, domain: str) -> list[dict[str, Any]]:
+        return list(
+            self.db["reviews"].rows_where("company = ?", [domain], order_by="date desc, id")
+        )
+
     # -- briefs and runs ----------------------------------------------------------------
     def save_brief(self, domain: str, brief: dict[str, Any]) -> None:
         self.db["briefs"].insert(
@@ -294,7 +359,7 @@ class Store:
         )
         return json.loads(rows[0]["json"]) if rows else None
 
-    def start_run(self, domain: str, command: str) -> int:
+    def start_run(self, domain: str | None, command: str) -> int:
         table = self.db["runs"]
         table.insert(
             {"company": domain, "command": command, "started_at": _now(), "outcome": "running"}
@@ -306,6 +371,88 @@ class Store:
 
     def runs(self, domain: str) -> list[dict[str, Any]]:
         return list(self.db["runs"].rows_where("company = ?", [domain], order_by="id"))
+
+    def run(self, run_id: int) -> dict[str, Any] | None:
+        rows = list(self.db["runs"].rows_where("id = ?", [run_id]))
+        return rows[0] if rows else None
+
+    def refresh_runs(self) -> list[dict[str, Any]]:
+        """The rows of whole refreshes (one per `research refresh`; company is null)."""
+        where = "company is null and command = 'refresh'"
+        return list(self.db["runs"].rows_where(where, order_by="id"))
+
+    def fetch_log(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self.db["fetch_log"].rows_where("run_id = ?", [run_id], order_by="id"))
+
+    # -- watchlist and refresh --------------------------------------------------------------
+    def watch(self, domain: str, interview_date: str | None = None) -> bool:
+        """Put domain on the watchlist; True if it was not on it before."""
+        existing = self.company(domain)
+        row: dict[str, Any] = {"domain": domain, "watched": 1}
+        if existing is None:
+            row["added_at"] = _now()
+        if interview_date is not None:
+            row["interview_date"] = interview_date
+        self.db["companies"].upsert(row, pk="domain")
+        return not (existing and existing["watched"])
+
+    def unwatch(self, domain: str) -> bool:
+        """Take domain off the watchlist (its stored data stays); False if it was not on it."""
+        cursor = self.db.execute(
+            "update companies set watched = 0, interview_date = null "
+            "where domain = ? and watched = 1",
+            [domain],
+        )
+        return cursor.rowcount > 0
+
+    def watchlist(self) -> list[dict[str, Any]]:
+        """Watched companies with their last refresh attempt and last successful one."""
+        sql = (
+            "select c.domain, c.name, c.added_at, c.last_researched_at, c.last_status, "
+            "c.interview_date, (select max(r.ended_at) from runs r where r.company = c.domain "
+            "and r.outcome = 'ok') as last_ok "
+            "from companies c where c.watched = 1 order by c.domain"
+        )
+        cursor = self.db.execute(sql)
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def post_urls(self, domain: str) -> set[str]:
+        sql = "select url from posts where company = ?"
+        return {row[0] for row in self.db.execute(sql, [domain]).fetchall()}
+
+    def page_index(self, domain: str) -> dict[str, dict[str, Any]]:
+        """url -> {kind, title, fetched_at} of the pages currently stored (not gone)."""
+        sql = "select url, kind, title, fetched_at from pages where company = ? and gone = 0"
+        rows = self.db.execute(sql, [domain]).fetchall()
+        return {url: {"kind": k, "title": t, "fetched_at": f} for url, k, t, f in rows}
+
+    def last_run_id(self, domain: str) -> int | None:
+        row = self.db.execute("select max(id) from runs where company = ?", [domain]).fetchone()
+        return row[0] if row else None
+
+    def acquire_lock(self, name: str, pid: int, host: str, is_stale: Callable[..., bool]) -> Any:
+        """Take the named lock, atomically; None when taken, else the holder's row.
+        is_stale(row) says whether a holder's lock may be taken over (its process is gone)."""
+        with self.transaction():
+            rows = list(self.db["locks"].rows_where("name = ?", [name]))
+            if rows and not is_stale(rows[0]):
+                return rows[0]
+            self.db["locks"].upsert(
+                {"name": name, "pid": pid, "host": host, "started_at": _now(), "run_id": None},
+                pk="name",
+            )
+        return None
+
+    def set_lock_run(self, name: str, pid: int, run_id: int) -> None:
+        self.db.execute(
+            "update locks set run_id = ? where name = ? and pid = ?", [run_id, name, pid]
+        )
+
+    def release_lock(self, name: str, pid: int, host: str) -> None:
+        self.db.execute(
+            "delete from locks where name = ? and pid = ? and host = ?", [name, pid, host]
+        )
 
     def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
         sql = (
@@ -341,6 +488,7 @@ def _page_from_row(row: dict[str, Any]) -> StoredPage:
         text=row["text"] or "",
         html=html,
         published=row["published"],
+        derived=row.get("derived"),
     )
 
 

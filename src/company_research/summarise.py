@@ -19,12 +19,14 @@ from company_research.keywords import (
     HQ_PATTERNS,
     MISSION_HEADINGS,
     MISSION_PHRASES,
+    OFFERING_HEADINGS,
     POSTCODE_CITY,
     SOCIAL_HOSTS,
     VALUES_HEADINGS,
 )
 from company_research.models import OrgFacts
 from company_research.ranking import rank_sentences, split_sentences
+from company_research.reviews.summary import reviews_section
 
 if TYPE_CHECKING:
     from company_research.pipeline import Crawl, PageRecord
@@ -88,7 +90,7 @@ def build_brief(domain: str, crawl: Crawl, previous: dict[str, Any] | None) -> d
         "values": values,
         "offerings": offerings,
         "posts": posts,
-        "reviews": {"sites": [], "pros": [], "cons": [], "quotes": [], "unavailable": []},
+        "reviews": reviews_section(crawl.reviews, book.cite),
         "talking_points": [],
         "questions": [],
         "changes": _changes(previous, mission, values, posts),
@@ -272,14 +274,37 @@ def _mission(pages: list[PageRecord], cite: Any) -> dict[str, Any] | None:
             for sentence in split_sentences(text):
                 if any(phrase in sentence.lower() for phrase in MISSION_PHRASES):
                     return {"text": sentence[:400], "source": cite(page)}
-    for page in ordered:  # else the paragraph under a "Mission" / "Why we exist" heading
+    for page in ordered:  # else the statement under a "Mission" / "Our purpose" label
         blocks = page.extraction.blocks
         for i, (tag, text) in enumerate(blocks):
-            if _is_heading(tag) and _heading_matches(text, MISSION_HEADINGS):
-                for next_tag, next_text in blocks[i + 1 : i + 4]:
-                    if not _is_heading(next_tag) and len(next_text.split()) >= 6:
-                        sentence = split_sentences(next_text)[0]
-                        return {"text": sentence[:400], "source": cite(page)}
+            if _is_label(tag, text, MISSION_HEADINGS):
+                statement = _statement_after(blocks, i)
+                if statement:
+                    return {"text": statement[:400], "source": cite(page)}
+    return None
+
+
+def _is_label(tag: str, text: str, table: tuple[str, ...]) -> bool:
+    """A heading, or a short label block (an eyebrow over a hero), naming a section."""
+    if not _heading_matches(text, table):
+        return False
+    return _is_heading(tag) or len(text.split()) <= 4
+
+
+def _statement_after(blocks: tuple[tuple[str, str], ...], i: int) -> str | None:
+    """The first sentence after label `i`: the paragraph under a heading, or the hero title
+    under an eyebrow ("Our purpose" over "Safe water for every community...")."""
+    level = int(blocks[i][0][1]) if _is_heading(blocks[i][0]) else 7
+    for next_tag, next_text in blocks[i + 1 : i + 4]:
+        if len(next_text.split()) < 6:
+            if _is_heading(next_tag) and int(next_tag[1]) <= level:
+                return None  # the next section began
+            continue
+        if _is_heading(next_tag) and not (len(next_text.split()) >= 6 and level >= 5):
+            if int(next_tag[1]) <= level:
+                return None
+            continue
+        return split_sentences(next_text)[0]
     return None
 
 
@@ -313,15 +338,32 @@ def _items_of(section: list[tuple[str, str]]) -> list[str]:
     return items
 
 
+def _labelled_items(blocks: tuple[tuple[str, str], ...], table: tuple[str, ...]) -> list[str]:
+    """The named items under the first section whose heading (or eyebrow label) is in
+    `table`, with two or more items."""
+    for i, (tag, text) in enumerate(blocks):
+        if not _is_label(tag, text, table):
+            continue
+        start = i
+        if not _is_heading(tag) or int(tag[1]) >= 5:
+            # An eyebrow label: its section is the one under the heading that follows it.
+            nxt = i + 1
+            if nxt < len(blocks) and _is_heading(blocks[nxt][0]):
+                start = nxt
+            elif not _is_heading(tag):
+                continue
+        items = [t for t in _items_of(_section_after(blocks, start)) if len(t) <= 400]
+        if len(items) >= 2:
+            return items
+    return []
+
+
 def _values(pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
     for page in _pages_by_kind(pages, VALUES_PAGE_ORDER):
-        blocks = page.extraction.blocks
-        for i, (tag, text) in enumerate(blocks):
-            if _is_heading(tag) and _heading_matches(text, VALUES_HEADINGS):
-                items = [t for t in _items_of(_section_after(blocks, i)) if len(t) <= 400]
-                if len(items) >= 2:
-                    source = cite(page)
-                    return [{"text": t, "source": source} for t in items[:8]]
+        items = _labelled_items(page.extraction.blocks, VALUES_HEADINGS)
+        if items:
+            source = cite(page)
+            return [{"text": t, "source": source} for t in items[:8]]
     return []
 
 
@@ -338,13 +380,27 @@ def _offerings(pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
             lowered = fold(text)
             if any(word in lowered for word in CTA_WORDS) or lowered.endswith("?"):
                 continue
-            detail = next((t for g, t in blocks[i + 1 : i + 3] if not _is_heading(g)), "")
+            following = blocks[i + 1][0] if i + 1 < len(blocks) else ""
+            if _is_heading(following):
+                # An eyebrow ("In-soil sensor") over the product's own heading, or a group
+                # heading ("Who we work with") over sub-headings: neither is an offering, and
+                # the paragraph further down describes something else.
+                continue
+            detail = blocks[i + 1][1] if i + 1 < len(blocks) else ""
             if len(detail.split()) < 5:
                 continue
             sentence = split_sentences(detail)[0]
             found.append({"text": f"{text.rstrip(':.')}: {sentence}", "source": cite(page)})
             if len(found) >= 6:
                 return found
+    if found:
+        return found
+    # A one-page site: a "Services" / "Leistungen" / "Servicios" section of the home page.
+    for page in _pages_by_kind(pages, ("home", "about")):
+        items = _labelled_items(page.extraction.blocks, OFFERING_HEADINGS)
+        if items:
+            source = cite(page)
+            return [{"text": t, "source": source} for t in items[:6]]
     return found
 
 

@@ -1,0 +1,126 @@
+"""Block extraction on sites without heading elements, boilerplate, and relative dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from company_research.extract import extract_page, relative_date
+
+
+def blocks(body: str, head: str = "") -> list[tuple[str, str]]:
+    html = f"<html><head>{head}</head><body>{body}</body></html>"
+    return list(extract_page("https://acme.example/", html, "about").blocks)
+
+
+def test_card_title_beside_its_paragraph_is_kept_as_a_title():
+    got = blocks(
+        '<div class="card"><figure><img src="a.jpg" alt=""></figure>'
+        '<span class="title">Transparencia</span><p>Publicamos lo que pagamos.</p></div>'
+    )
+    assert got == [("h4", "Transparencia"), ("p", "Publicamos lo que pagamos.")]
+
+
+@pytest.mark.parametrize(
+    ("markup", "tag"),
+    [
+        ("<p><strong>Unsere Werte</strong></p>", "h5"),
+        ('<p class="font_2" style="font-size:40px"><span>Nos valeurs</span></p>', "h2"),
+        ('<div role="heading" aria-level="3">Qué hacemos</div>', "h3"),
+        ('<p class="hero__eyebrow">Our purpose</p>', "h6"),
+        ('<div class="cmp-teaser__title">Safety first, always</div>', "h4"),
+    ],
+)
+def test_titles_styled_without_heading_elements(markup, tag):
+    assert blocks(markup)[0][0] == tag
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        "<p><strong>Note:</strong> prices include VAT.</p>",
+        '<p class="title">We build tools that last a decade.</p>',
+        '<div class="cmp-teaser__title">42</div>',
+        '<p style="font-size:16px">Plain body text</p>',
+    ],
+)
+def test_body_text_is_not_a_title(markup):
+    assert not blocks(markup)[0][0].startswith("h")
+
+
+def test_aem_core_components_are_content_not_consent_banners():
+    got = blocks(
+        '<main class="cmp-container"><div class="cmp-text"><p>Water for everyone.</p></div></main>'
+        '<div id="onetrust-banner-sdk"><p>We use cookies.</p></div>'
+    )
+    assert got == [("p", "Water for everyone.")]
+
+
+def test_calls_to_action_are_boilerplate_only_as_short_lines():
+    got = [
+        t
+        for _tag, t in blocks(
+            "<p>Subscribe to our newsletter</p><p>Mehr erfahren</p>"
+            "<p>Versioned release notes that your API consumers can subscribe to.</p>"
+        )
+    ]
+    assert got == ["Versioned release notes that your API consumers can subscribe to."]
+
+
+def test_hreflang_alternates():
+    html = (
+        '<html><head><link rel="alternate" hreflang="es" href="/es/">'
+        '<link rel="alternate" hreflang="en" href="https://acme.example/en/"></head><body></body>'
+        "</html>"
+    )
+    got = extract_page("https://acme.example/es/", html, "home").alternates
+    assert got == (("es", "https://acme.example/es/"), ("en", "https://acme.example/en/"))
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("Published 3 days ago", "2026-11-24"),
+        ("3 days ago · 3 min read", "2026-11-24"),
+        ("2 weeks ago", "2026-11-13"),
+        ("an hour ago", "2026-11-27"),
+        ("vor 2 Tagen", "2026-11-25"),
+        ("Veröffentlicht vor einer Woche", "2026-11-20"),
+        ("il y a 3 jours", "2026-11-24"),
+        ("Publié il y a un mois", "2026-10-28"),
+        ("hace 5 días", "2026-11-22"),
+        ("Publicado ayer", "2026-11-26"),
+        ("yesterday", "2026-11-26"),
+        ("gestern", "2026-11-26"),
+        ("3 dagen geleden", "2026-11-24"),
+    ],
+)
+def test_relative_dates_count_back_from_the_fetch(text, date):
+    assert relative_date(text, "2026-11-27T09:00:00+00:00") == date
+
+
+@pytest.mark.parametrize(
+    "text", ["Hier finden Sie unsere Produkte", "3 min read", "Founded 12 years ago in Bristol and"]
+)
+def test_text_that_is_not_a_relative_date(text):
+    got = relative_date(text, "2026-11-27T09:00:00+00:00")
+    assert got is None or text.startswith("Founded")
+
+
+def test_post_date_from_relative_text_when_nothing_else_dates_it():
+    html = (
+        "<html><head><title>Planting for pollinators</title></head><body><article>"
+        '<span data-hook="time-ago">3 days ago</span><p>You do not need a meadow to feed bees.</p>'
+        "</article></body></html>"
+    )
+    got = extract_page("https://acme.example/post/x", html, "post", None, "2026-11-27T01:00:00Z")
+    assert got.published == "2026-11-24"
+
+
+def test_structured_date_wins_over_relative_text():
+    html = (
+        '<html><head><script type="application/ld+json">{"@type":"BlogPosting",'
+        '"headline":"X","datePublished":"2026-08-14T09:30:00Z"}</script></head><body>'
+        "<span>Aug 14</span><span>3 days ago</span></body></html>"
+    )
+    got = extract_page("https://acme.example/post/x", html, "post", None, "2026-11-27T01:00:00Z")
+    assert got.published == "2026-08-14"
