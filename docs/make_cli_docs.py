@@ -11,6 +11,8 @@ COMMANDS = [
     [],
     ["DOMAIN"],
     ["brief"],
+    ["letter"],
+    ["compare"],
     ["demo"],
     ["reviews"],
     ["reviews", "import"],

@@ -318,8 +318,8 @@ def test_json_round_trips():
     assert json.loads(render_brief(brief, "json")) == brief
 
 
-def test_pdf_is_not_yet_available_and_unknown_formats_are_refused():
-    with pytest.raises(ValueError, match=r"pdf.*not yet"):
+def test_pdf_is_bytes_from_render_pdf_and_unknown_formats_are_refused():
+    with pytest.raises(ValueError, match=r"pdf is binary: call render_pdf"):
         render_brief(realistic_brief(), "pdf")
     with pytest.raises(ValueError, match="unknown format"):
         render_brief(realistic_brief(), "docx")
@@ -363,9 +363,9 @@ def test_markdown_layout():
     assert '  > "helps small ports plan berths, cranes and crews around tides" [1]' in md
     assert "- Indeed: not available, blocked by robots.txt" in md
     assert "4.2/5 from 38 reviews [7]" in md
-    assert "1. [Harborlight](https://harborlight.io/) — home, fetched 2026-11-27" in md
+    assert "- [1] [Harborlight](https://harborlight.io/) — home, fetched 2026-11-27" in md
     assert (
-        "6. [https://harborlight.io/blog/tide-tables](https://harborlight.io/blog/tide-tables)"
+        "- [6] [https://harborlight.io/blog/tide-tables](https://harborlight.io/blog/tide-tables)"
         in md
     )
     assert "\n\n\n" not in md
@@ -473,7 +473,10 @@ _OUR_ATTRIBUTES = {
 def test_html_is_one_self_contained_printable_page():
     html = render_brief(realistic_brief(), "html")
     assert html.lstrip().lower().startswith("<!doctype html>")
-    assert "@page { size: A4; margin: 12mm; }" in html
+    assert "@page { margin: 11mm 12mm; }" in html  # the reader's paper, A4 or Letter
+    assert "@page { size: Letter; margin: 11mm 12mm; }" in render_brief(
+        realistic_brief(), "html", paper="Letter"
+    )
     assert "9.5pt" in html
     assert not re.search(r"<(script|link|img|iframe|object|embed)\b", html, flags=re.IGNORECASE)
     assert "@import" not in html

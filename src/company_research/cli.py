@@ -16,7 +16,17 @@ from typer.core import TyperCommand
 from company_research import __version__
 from company_research.errors import EXIT_USAGE, ResearchError, UsageError
 
-COMMANDS = ("brief", "demo", "reviews", "search", "watch", "refresh", "schedule")
+COMMANDS = (
+    "brief",
+    "compare",
+    "demo",
+    "letter",
+    "reviews",
+    "search",
+    "watch",
+    "refresh",
+    "schedule",
+)
 DEFAULT_COMMAND = "company"
 TOP_LEVEL_OPTIONS = ("--help", "-h", "--version", "--install-completion", "--show-completion")
 
@@ -47,6 +57,18 @@ class Format(str, Enum):
     md = "md"
     html = "html"
     json = "json"
+    pdf = "pdf"
+
+
+class Paper(str, Enum):
+    a4 = "A4"
+    letter = "Letter"
+
+
+class LetterFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
 
 
 DbOption = Annotated[
@@ -56,7 +78,10 @@ DbOption = Annotated[
 FormatOption = Annotated[
     Format | None,
     typer.Option(
-        "--format", "-f", help="text (default on a terminal), md (default when piped), html, json"
+        "--format",
+        "-f",
+        help="text (default on a terminal), md (default when piped), html, json, "
+        "pdf (needs --output and the pdf extra)",
     ),
 ]
 ResolveOption = Annotated[
@@ -67,6 +92,24 @@ ResolveOption = Annotated[
         help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)",
     ),
 ]
+ResumeOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--resume",
+        help="Your resume (.txt, .md or .pdf): add a 'Why me' section pairing your "
+        "achievements with what the company states (never stored)",
+    ),
+]
+LlmOption = Annotated[
+    str | None,
+    typer.Option(
+        "--llm",
+        metavar="MODEL",
+        help="Reword talking points and questions with an `llm` model (needs the llm extra); "
+        "kept only if every citation and quote survives",
+    ),
+]
+PaperOption = Annotated[Paper, typer.Option("--paper", help="Page size of --format pdf")]
 OutputOption = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write the brief to FILE instead of stdout")
 ]
@@ -116,6 +159,9 @@ def company(
             help="Re-read review sites only; rebuild the brief on the stored crawl",
         ),
     ] = False,
+    resume: ResumeOption = None,
+    llm_model: LlmOption = None,
+    paper: PaperOption = Paper.a4,
 ) -> None:
     from company_research.pipeline import research
 
@@ -125,12 +171,13 @@ def company(
     settings = _settings(
         db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh, offline=offline
     )
+    _check_output(fmt, output)
     result = _run(
         lambda: research(domain, settings, progress=_progress(), reviews_only=reviews_only)
     )
     for notice in result.notices:
         _err(f"note: {notice}")
-    _emit(result.brief, fmt, output)
+    _emit(_personalise(result.brief, settings, resume, llm_model), fmt, output, paper)
 
 
 @app.command("brief", help="Print the stored brief of DOMAIN again, with no network.")
@@ -139,11 +186,67 @@ def brief(
     db: DbOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    resume: ResumeOption = None,
+    llm_model: LlmOption = None,
+    paper: PaperOption = Paper.a4,
 ) -> None:
     from company_research.pipeline import stored_brief
 
     settings = _settings(db, None)
-    _emit(_run(lambda: stored_brief(domain, settings)), fmt, output)
+    _check_output(fmt, output)
+    stored = _run(lambda: stored_brief(domain, settings))
+    _emit(_personalise(stored, settings, resume, llm_model), fmt, output, paper)
+
+
+@app.command("letter", help="Draft a thank-you letter from the stored brief of DOMAIN.")
+def letter(
+    domain: Annotated[str, typer.Argument(metavar="DOMAIN", help="A company researched before")],
+    interviewer: Annotated[
+        str | None, typer.Option("--interviewer", metavar="NAME", help="Who you spoke with")
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", metavar="ROLE", help="The role you interviewed for")
+    ] = None,
+    resume: ResumeOption = None,
+    db: DbOption = None,
+    fmt: Annotated[
+        LetterFormat, typer.Option("--format", "-f", help="text, md or json")
+    ] = LetterFormat.text,
+    output: OutputOption = None,
+) -> None:
+    from company_research.letter import render_letter
+    from company_research.present import thank_you_letter
+
+    settings = _settings(db, None)
+    draft = _run(
+        lambda: thank_you_letter(
+            domain, settings, interviewer=interviewer, role=role, resume=resume
+        )
+    )
+    _write(render_letter(draft, fmt.value), output)
+
+
+@app.command("compare", help="Show 2 or 3 stored companies side by side.")
+def compare(
+    domains: Annotated[
+        list[str],
+        typer.Argument(metavar="DOMAIN", help="2 or 3 companies researched before"),
+    ],
+    db: DbOption = None,
+    fmt: Annotated[
+        LetterFormat | None,
+        typer.Option("--format", "-f", help="text (default on a terminal), md or json"),
+    ] = None,
+    output: OutputOption = None,
+) -> None:
+    from company_research.compare import render_comparison
+    from company_research.present import comparison
+
+    settings = _settings(db, None)
+    table = _run(lambda: comparison(domains, settings))
+    chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
+    width = min(os.get_terminal_size().columns, 160) if sys.stdout.isatty() else 120
+    _write(render_comparison(table, chosen, width=width), output)
 
 
 @app.command("demo", help="Research a bundled sample company served on a loopback port.")
@@ -416,10 +519,18 @@ def schedule_command(
 
 def _settings(db: Path | None, resolve: list[str] | None, **kwargs: Any) -> Any:
     from company_research.scope import parse_resolve_list
-    from company_research.settings import Settings, resolve_from_env, resolved_only_from_env
+    from company_research.settings import (
+        Settings,
+        limits_from_env,
+        resolve_from_env,
+        resolved_only_from_env,
+    )
 
     mapping = _run(lambda: parse_resolve_list(resolve or [], resolve_from_env()))
-    return Settings(db_path=db, resolve=mapping, resolved_only=resolved_only_from_env(), **kwargs)
+    limits = _run(limits_from_env)
+    return Settings(
+        db_path=db, resolve=mapping, resolved_only=resolved_only_from_env(), **limits, **kwargs
+    )
 
 
 def _run(call: Any) -> Any:
@@ -440,9 +551,44 @@ def _progress() -> Any:
     return lambda message: _err(f"… {message}")
 
 
-def _emit(brief_data: dict[str, Any], fmt: Format | None, output: Path | None) -> None:
-    from company_research.render import render_brief
+def _personalise(
+    brief_data: dict[str, Any], settings: Any, resume: Path | None, llm_model: str | None
+) -> dict[str, Any]:
+    if resume is None and not llm_model:
+        return brief_data
+    from company_research.present import personalise
 
+    brief_data, notes = _run(
+        lambda: personalise(brief_data, settings, resume=resume, llm_model=llm_model)
+    )
+    for note in notes:
+        _err(f"note: {note}")
+    return brief_data
+
+
+def _check_output(fmt: Format | None, output: Path | None) -> None:
+    """Refuse before any work what cannot be written: a PDF needs --output or a pipe."""
+    if fmt is Format.pdf and output is None and sys.stdout.isatty():
+        _err("error: --format pdf writes a binary file: add --output FILE")
+        raise typer.Exit(EXIT_USAGE)
+
+
+def _emit(
+    brief_data: dict[str, Any],
+    fmt: Format | None,
+    output: Path | None,
+    paper: Paper = Paper.a4,
+) -> None:
+    from company_research.render import render_brief, render_pdf
+
+    if fmt is Format.pdf:
+        try:
+            data = render_pdf(brief_data, paper.value)
+        except RuntimeError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        _write(data, output)
+        return
     chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
     color = (
         chosen == "text"
@@ -454,14 +600,19 @@ def _emit(brief_data: dict[str, Any], fmt: Format | None, output: Path | None) -
     _write(render_brief(brief_data, chosen, color=color, width=width), output)
 
 
-def _write(text: str, output: Path | None) -> None:
-    """Text to stdout, or to FILE (written whole, then renamed into place)."""
+def _write(content: str | bytes, output: Path | None) -> None:
+    """Print to stdout, or write FILE atomically (a temp file renamed into place)."""
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        if isinstance(content, bytes):
+            sys.stdout.buffer.write(content)
+            sys.stdout.flush()
+        else:
+            sys.stdout.write(content if content.endswith("\n") else content + "\n")
         return
     tmp = output.with_name(output.name + ".tmp")
+    data = content if isinstance(content, bytes) else content.encode("utf-8")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         tmp.replace(output)
     except OSError as exc:
         _err(f"error: cannot write {output}: {exc.strerror}")

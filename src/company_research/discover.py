@@ -67,7 +67,10 @@ _FOLDED_ANCHORS = {fold(text): kind for text, kind in _ANCHOR_TO_KIND.items()}
 
 def page_url_ok(url: str, domain: str) -> bool:
     """A URL worth fetching as a page: in scope, http(s), not a file download."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[oops/": a link no browser could follow
+        return False
     if parts.scheme not in ("http", "https") or not in_scope(url, domain):
         return False
     return not parts.path.lower().endswith(SKIP_EXTENSIONS)
@@ -80,7 +83,11 @@ PAGE_SUFFIX = re.compile(r"\.(html?|php|aspx?|jsp)$")
 def locale_of(url: str) -> str | None:
     """The language a URL's path prefix names: /es/..., /en-us.html, /de-de/..., /us/en/...;
     None when the path has no language prefix."""
-    segments = [PAGE_SUFFIX.sub("", s.lower()) for s in urlsplit(url).path.split("/") if s]
+    try:
+        path = urlsplit(url).path
+    except ValueError:  # an unparsable URL ("http://[") names no language
+        return None
+    segments = [PAGE_SUFFIX.sub("", s.lower()) for s in path.split("/") if s]
     for segment in segments[:2]:
         match = LOCALE.match(segment)
         if match and match.group("lang") in LANGUAGE_CODES:

@@ -88,6 +88,9 @@ FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/f
 POST_KINDS = frozenset({"post"})
 MAX_BLOCKS = 2000
 WS = re.compile(r"\s+")
+# Characters libxml2 refuses in a tree (C0 controls but tab/newline/CR, surrogates, U+FFFE/F):
+# a page carrying one (a raw ESC from a terminal paste, a NUL) would otherwise fail to parse.
+NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def parse_html(html: str) -> HtmlElement | None:
@@ -95,7 +98,7 @@ def parse_html(html: str) -> HtmlElement | None:
     import lxml.html
     from lxml.etree import ParserError
 
-    cleaned = html.replace("\x00", "")
+    cleaned = NOT_XML_CHARS.sub("", html)
     if not cleaned.strip():
         return None
     try:
@@ -113,6 +116,7 @@ def extract_page(
 ) -> Extraction:
     """Everything we derive from one HTML page, parsed once. `fetched_at` (ISO 8601) dates
     what the page says relative to when it was read ("3 days ago")."""
+    html = NOT_XML_CHARS.sub("", html)
     root = parse_html(html)
     if root is None:
         return Extraction(
@@ -578,10 +582,13 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]
 
     import feedparser
 
-    parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
+    try:
+        parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
+    except Exception:  # feedparser's loose parser has bugs on broken feeds (int(None), surrogates)
+        return None, []
     entries: list[FeedEntry] = []
     for entry in parsed.entries[:200]:
-        title = _clean(_strip_tags(entry.get("title", "")))
+        title = _clean(_strip_tags(entry.get("title") or ""))
         link = entry.get("link") or ""
         if not title or not link:
             continue
@@ -589,8 +596,12 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]
         raw = entry.get("published") or entry.get("updated") or ""
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         # The date as the publisher wrote it (its own time zone), not shifted to UTC.
-        published = _written_date(raw) or (time.strftime("%Y-%m-%d", stamp) if stamp else None)
-        summary = _clean(_strip_tags(entry.get("summary", "")))[:2000] or None
+        try:
+            fallback = time.strftime("%Y-%m-%d", stamp) if stamp else None
+        except (TypeError, ValueError, OverflowError):
+            fallback = None
+        published = _written_date(str(raw)) or fallback
+        summary = _clean(_strip_tags(entry.get("summary") or ""))[:2000] or None
         entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
     feed_name = _clean(_strip_tags(parsed.feed.get("title") or ""))[:200] or None
     return feed_name, entries

@@ -187,10 +187,10 @@ class Fetcher:
             if state.robots_verdict == "disallow-all":
                 state.robots_error = exc.reason
             return
-        if 400 <= status < 500:
+        if 400 <= status < 500 and status != 429:
             state.robots_verdict = "allow-all"
             return
-        if status >= 500:
+        if status >= 500 or status == 429:  # 429 means "slow down", not "no robots.txt"
             state.robots_verdict = "disallow-all"
             state.robots_error = f"robots.txt answered HTTP {status}"
             return
@@ -255,10 +255,14 @@ class Fetcher:
                 )
                 if reason:
                     raise errors.ChallengeError(final_url, reason, status=status)
-            raise errors.FetchError(final_url, f"HTTP {status}", status=status)
+            raise errors.FetchError(final_url, _status_reason(status, headers), status=status)
         accepted = frozenset(accept)
         if ctype and ctype not in accepted and not _sniff_ok(body, accepted):
             raise errors.BadContentTypeError(final_url, f"content type {ctype!r}", status=status)
+        if accepted & HTML_TYPES and _looks_binary(body):
+            raise errors.BadContentTypeError(
+                final_url, f"binary data served as {ctype or 'a page'}", status=status
+            )
         text = decode_body(body, headers.get("content-type"))
         if accepted & HTML_TYPES:
             reason = detect_block(status, text, headers)
@@ -343,6 +347,8 @@ class Fetcher:
         if target != url:
             headers["Host"] = host
             headers["X-Forwarded-Proto"] = urlsplit(url).scheme
+        else:
+            await _refuse_private_dns(url, host)
         cap = max_bytes or self.settings.max_body_bytes
         last_error = "no attempt"
         for attempt in range(self.settings.retries + 1):
@@ -358,7 +364,10 @@ class Fetcher:
             except (httpx.TransportError, TimeoutError, httpx.StreamError) as exc:
                 last_error = _describe(exc)
                 self._record(url, None, 0, _ms(started), last_error)
-                if attempt < self.settings.retries:
+                # A page that used its whole deadline (or stalled past the read timeout) will
+                # not do better at once: retrying it would multiply the worst case per page.
+                timed_out = isinstance(exc, TimeoutError | httpx.TimeoutException)
+                if attempt < self.settings.retries and not timed_out:
                     await asyncio.sleep(self._backoff(attempt, None))
                     continue
                 raise errors.FetchError(url, last_error) from exc
@@ -444,11 +453,58 @@ class _Decoder:
         return out
 
 
+async def _refuse_private_dns(url: str, host: str) -> None:
+    """A name (not mapped by --resolve) whose DNS answer is a private, loopback or link-local
+    address is out of scope: a public site has no business sending us into a LAN."""
+    import socket
+
+    if is_private_address(host):
+        raise errors.OutOfScopeError(url, "a private or local address")
+    if not host or _is_ip_literal(host):
+        return
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return  # the client reports the DNS failure itself, with its own message
+    for info in infos:
+        address = str(info[4][0])
+        if is_private_address(address):
+            raise errors.OutOfScopeError(url, f"{host} resolves to the private address {address}")
+
+
+def _is_ip_literal(host: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return True
+
+
+def _looks_binary(body: bytes) -> bool:
+    """NUL bytes in the head of a body never occur in a page (UTF-16 pages carry a BOM)."""
+    head = body[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return b"\x00" in head
+
+
 def _sniff_ok(body: bytes, accepted: frozenset[str]) -> bool:
     head = body[:512].lstrip().lower()
     if accepted & HTML_TYPES:
         return head.startswith((b"<!doctype html", b"<html"))
     return head.startswith((b"<?xml", b"<rss", b"<feed", b"<urlset", b"<sitemapindex"))
+
+
+def _status_reason(status: int, headers: dict[str, str]) -> str:
+    """'HTTP 429 (rate limited; it asks us to wait 3600s)': what a user can act on."""
+    wait = _parse_retry_after(headers.get("retry-after", ""))
+    if status == 429:
+        return f"HTTP 429 (rate limited; it asks us to wait {wait:.0f}s)" if wait else "HTTP 429"
+    if status == 503 and wait:
+        return f"HTTP 503 (unavailable; it asks us to come back in {wait:.0f}s)"
+    return f"HTTP {status}"
 
 
 def _parse_retry_after(value: str) -> float | None:
@@ -473,6 +529,8 @@ def _describe(exc: Exception) -> str:
         return "could not connect"
     if isinstance(exc, httpx.RemoteProtocolError):
         return "connection closed mid-response"
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return "connection reset mid-response"
     return type(exc).__name__
 
 

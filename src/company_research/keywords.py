@@ -240,6 +240,55 @@ SOCIAL_HOSTS = {
     "behance.net": "behance", "trustpilot.com": "trustpilot", "g2.com": "g2",
 }  # fmt: skip
 
+# Legal and consent phrasings: a sentence holding one is boilerplate, not a statement about
+# the company (terms, liability, data protection), in en, de, fr, es. Calls to action are
+# boilerplate only as short lines of their own (BOILERPLATE_SHORT_WORDS).
+LEGAL_SENTENCE_WORDS = (
+    "terms of use", "terms and conditions", "terms of service", "trademarks of",
+    "registered trademark", "liability", "we process your", "personal data", "opt out",
+    "by clicking", "by continuing", "allgemeine geschäftsbedingungen",
+    "haftung", "personenbezogene daten", "conditions générales", "données personnelles",
+    "responsabilité", "aviso legal", "política de privacidad", "datos personales",
+    "términos y condiciones", "powered by", "inkl. mwst",
+)  # fmt: skip
+
+# Words too common to tell sentences apart (en, de, fr, es); the ranker ignores them.
+STOPWORDS = frozenset(  # SIM905: a word list reads better as one block of text
+    """
+    the and for are but not you all any can had her was one our out has have him his how its
+    may new now see two way who did get let put say she too use with that this from they will
+    your what when were been more than them then into also only over such some very just most
+    their there these those which while where would could should about after other being
+    every each year years time times day days first last many much well make made office
+    der die das und den dem des ein eine einer eines mit von für auf ist sind nicht sich auch
+    wir ihr sie als wie bei aus zum zur über noch nach oder aber durch unsere unser unseren
+    les des une pour par sur dans est sont pas avec qui que aux ses nos notre vous nous plus
+    ces cette elle leur leurs mais ont été très tout tous
+    los las una para por con del que como más sus nuestro nuestra nuestros somos están esta
+    este pero sin sobre entre también cada
+    """.split()  # noqa: SIM905
+)
+
+# Posts about job cuts or restructuring (en, de, fr, es): a "Watch out" signal when a post says so.
+LAYOFF_WORDS = (
+    "layoff", "layoffs", "laid off", "lay off", "redundancies", "redundancy", "restructuring",
+    "job cuts", "cutting jobs", "workforce reduction", "reduce our workforce", "downsizing",
+    "hiring freeze", "stellenabbau", "entlassungen", "umstrukturierung", "restrukturierung",
+    "kurzarbeit", "personalabbau", "licenciements", "licenciement", "plan social",
+    "restructuration", "suppressions de postes", "suppression de postes", "despidos",
+    "reestructuración", "expediente de regulación", "recorte de plantilla",
+)  # fmt: skip
+
+# Post topics that invite a question: growth, new products, partnerships (en, de, fr, es).
+GROWTH_WORDS = (
+    "opens", "opening", "expand", "expands", "expansion", "new office", "raises", "funding",
+    "series a", "series b", "series c", "acquires", "acquisition", "partner", "partnership",
+    "launch", "launches", "introducing", "announces", "eröffnet", "erweitert", "expansion",
+    "übernimmt", "partnerschaft", "stellt vor", "neu:", "startet", "ouvre", "lance",
+    "lancement", "partenariat", "levée de fonds", "rachète", "nouveau", "nouvelle", "abre",
+    "lanza", "lanzamiento", "alianza", "adquiere", "ronda de financiación", "nuevo", "nueva",
+)  # fmt: skip
+
 # Headings of a section listing what a company sells (a one-page site's "Services").
 OFFERING_HEADINGS = (
     "services", "our services", "what we do", "what we offer", "products", "our products",

@@ -45,7 +45,13 @@ from company_research.models import (
     Sitemap,
     SitemapEntry,
 )
-from company_research.scope import canonical_url, host_of, in_scope, normalise_domain
+from company_research.scope import (
+    canonical_url,
+    host_of,
+    in_scope,
+    is_private_address,
+    normalise_domain,
+)
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
 from company_research.store import Store, StoredPage, open_store
@@ -71,6 +77,7 @@ class PageRecord:
     extraction: Extraction
     not_modified: bool = False
     parsed: bool = True  # False: a 304 reused the stored extraction
+    reused: bool = False  # the fetch failed; this is the stored copy, left as it was
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,8 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
 
         save_harvest(store, domain, crawl.reviews, run_id)
     for record in crawl.pages.values():
+        if record.reused:
+            continue
         derived = dump_extraction(record.extraction)
         if record.not_modified:
             store.mark_seen(record.url, record.fetched_at, derived if record.parsed else None)
@@ -585,6 +594,10 @@ async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord
             hint="save the page from your browser and serve it with --resolve",
         ) from exc
     except errors.OutOfScopeError as exc:
+        if is_private_address(host_of(exc.url)) or "private" in exc.reason:
+            raise errors.UnreachableError(
+                f"{domain} sends us to {exc.url} ({exc.reason}); refused"
+            ) from exc
         raise errors.UnreachableError(
             f"{domain} redirects to {exc.url}, outside {domain}",
             hint=f"research {host_of(exc.url)} instead" if host_of(exc.url) else None,
@@ -633,8 +646,15 @@ async def _fetch_pages(
         try:
             page = await fetcher.fetch(candidate.url)
         except errors.FetchError as exc:
-            if candidate.kind != "post":
-                crawl.notices.append(f"{candidate.kind} page {exc.url} skipped: {exc.reason}")
+            kept = _stored_copy(store, candidate, crawl.domain, exc)
+            if kept is not None and kept.url not in crawl.pages:
+                crawl.pages[kept.url] = kept
+            if candidate.kind != "post" or kept is not None:
+                what = f"kept the copy of {kept.fetched_at[:10]}" if kept else "skipped"
+                where = "" if exc.url == candidate.url else f" ({exc.url})"
+                crawl.notices.append(
+                    f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
+                )
             return
         record = _record(page, candidate.kind, crawl.domain, store)
         if record is not None and record.url not in crawl.pages:
@@ -643,6 +663,33 @@ async def _fetch_pages(
     todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
     budget[0] -= len(todo)
     await asyncio.gather(*(one(c) for c in todo))
+
+
+def _stored_copy(
+    store: Store, candidate: Candidate, domain: str, exc: errors.FetchError
+) -> PageRecord | None:
+    """A page that failed this time (5xx, timeout, reset, too large...) but was read before
+    keeps its stored copy in the brief: a flaky hour must not erase what we knew. A page
+    that is gone (404, 410) is not kept."""
+    if exc.status in (404, 410) or isinstance(exc, errors.DisallowedError):
+        return None
+    stored = store.page(canonical_url(candidate.url))
+    if stored is None or stored.company != domain or not stored.html:
+        return None
+    return PageRecord(
+        url=stored.url,
+        kind=stored.kind,
+        fetched_at=stored.fetched_at,
+        status=stored.status,
+        content_type=stored.content_type or "text/html",
+        etag=stored.etag,
+        last_modified=stored.last_modified,
+        html=stored.html,
+        extraction=load_extraction(stored.derived)
+        or extract_page(stored.url, stored.html, stored.kind, domain, stored.fetched_at),
+        not_modified=True,
+        reused=True,
+    )
 
 
 async def _read_sitemaps(

@@ -1,11 +1,28 @@
-"""Sentence splitting and ranking: centrality (TextRank-style) with a lead prior, no NLTK."""
+"""Sentence splitting and ranking: TextRank over TF-IDF cosine similarity with a lead prior.
+
+A small ranker of our own (sumy needs NLTK data that cannot be downloaded at run time). The
+graph is LexRank's (sentences as nodes, cosine similarity of TF-IDF vectors as edge weights);
+the walk is PageRank with a *personalised* teleport that favours early sentences, because
+company pages and posts lead with their key statement (plain centrality scores well below
+"first sentences" on news; a position prior recovers most of that). Boilerplate (cookie
+notices, navigation, legal text, calls to action) is dropped before ranking, in several
+languages.
+"""
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
-from company_research.keywords import BOILERPLATE_SENTENCE_WORDS
+from company_research.keywords import (
+    BOILERPLATE_SENTENCE_WORDS,
+    BOILERPLATE_SHORT_WORDS,
+    LEGAL_SENTENCE_WORDS,
+    STOPWORDS,
+)
+
+__all__ = ["is_boilerplate", "rank_sentences", "split_sentences", "terms"]
 
 # Abbreviations that end in a period without ending a sentence (several languages).
 ABBREVIATIONS = frozenset(
@@ -47,6 +64,22 @@ ABBREVIATIONS = frozenset(
 )
 SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”»)]?\s+(?=[\"'“«(¿¡]?[A-ZÀ-ÖØ-Þ0-9])")
 WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_BOILERPLATE = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(w) for w in (*BOILERPLATE_SENTENCE_WORDS, *LEGAL_SENTENCE_WORDS))
+    + r")(?!\w)",
+    re.IGNORECASE,
+)
+_CALL_TO_ACTION = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in BOILERPLATE_SHORT_WORDS) + r")(?!\w)",
+    re.IGNORECASE,
+)
+# Menus flattened into text: "Home | About | Careers", "Products › Tracking › Pricing".
+_NAV_SEPARATORS = re.compile(r"\s[|›»·/>]\s")
+_SUFFIXES = ("ations", "ation", "ingen", "ungen", "ments", "ment", "ing", "ung", "ies", "es", "s")
+
+DAMPING = 0.85
+ITERATIONS = 60
 
 
 def split_sentences(text: str) -> list[str]:
@@ -70,42 +103,107 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
-def _words(sentence: str) -> set[str]:
-    return {w.lower() for w in WORD.findall(sentence)}
+def is_boilerplate(sentence: str) -> bool:
+    """True for cookie notices, legal text, calls to action and flattened navigation."""
+    if _BOILERPLATE.search(sentence):
+        return True
+    if len(_NAV_SEPARATORS.findall(sentence)) >= 2:
+        return True
+    words = sentence.split()
+    # "Subscribe to our newsletter" alone is a button; inside a real sentence it is content.
+    short = len(words) <= 6 or (len(words) <= 12 and sentence[-1:] not in ".!?")
+    if short and _CALL_TO_ACTION.search(sentence):
+        return True
+    # A run of capitalised labels with no sentence punctuation is a menu, not prose.
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return len(words) >= 4 and capitalised / len(words) > 0.8 and sentence[-1:] not in ".!?…"
+
+
+def _stem(word: str) -> str:
+    """A crude, language-agnostic stem: enough to match "plan", "plans" and "planning"."""
+    for suffix in _SUFFIXES:
+        if len(word) - len(suffix) >= 4 and word.endswith(suffix):
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(sentence: str) -> list[str]:
+    """The content-word stems of a sentence (stop words of en, de, fr, es dropped)."""
+    return [_stem(w) for w in (m.lower() for m in WORD.findall(sentence)) if w not in STOPWORDS]
 
 
 def _usable(sentence: str, min_words: int, max_words: int) -> bool:
     words = sentence.split()
-    if not (min_words <= len(words) <= max_words):
-        return False
-    lowered = sentence.lower()
-    if any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS):
+    if not (min_words <= len(words) <= max_words) or is_boilerplate(sentence):
         return False
     return sentence[-1:] in ".!?…\"'”»)" or len(words) >= 10
+
+
+def _similarity_matrix(bags: list[Counter[str]]) -> list[list[float]]:
+    """Cosine similarity of the sentences' TF-IDF vectors (IDF over this text's sentences)."""
+    n = len(bags)
+    df: Counter[str] = Counter()
+    for bag in bags:
+        df.update(bag.keys())
+    idf = {term: math.log((1 + n) / (1 + count)) + 1 for term, count in df.items()}
+    vectors = [{t: tf * idf[t] for t, tf in bag.items()} for bag in bags]
+    norms = [math.sqrt(sum(v * v for v in vec.values())) or 1.0 for vec in vectors]
+    sim = [[0.0] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i + 1, n):
+            small, large = sorted((vectors[i], vectors[j]), key=len)
+            dot = sum(w * large.get(t, 0.0) for t, w in small.items())
+            if dot:
+                sim[i][j] = sim[j][i] = dot / (norms[i] * norms[j])
+    return sim
+
+
+def _pagerank(sim: list[list[float]], teleport: list[float]) -> list[float]:
+    """Weighted PageRank by power iteration; dangling nodes jump along the teleport vector."""
+    n = len(sim)
+    out = [sum(row) for row in sim]
+    score = teleport[:]
+    for _ in range(ITERATIONS):
+        dangling = sum(score[i] for i in range(n) if not out[i])
+        new = [
+            (1 - DAMPING) * teleport[j]
+            + DAMPING
+            * (
+                sum(score[i] * sim[i][j] / out[i] for i in range(n) if out[i] and sim[i][j])
+                + dangling * teleport[j]
+            )
+            for j in range(n)
+        ]
+        delta = sum(abs(a - b) for a, b in zip(new, score, strict=True))
+        score = new
+        if delta < 1e-9:
+            break
+    return score
 
 
 def rank_sentences(
     text: str, *, limit: int = 3, min_words: int = 6, max_words: int = 60, lead_weight: float = 0.5
 ) -> list[str]:
-    """The `limit` most central sentences (verbatim), best first, with a prior on position."""
-    sentences = [s for s in split_sentences(text) if _usable(s, min_words, max_words)][:200]
+    """The `limit` best sentences of `text` (verbatim), best first.
+
+    `lead_weight` (0..1) is how much of the teleport mass favours early sentences: 0 is plain
+    TextRank, 1 all but "the first sentences". Duplicate sentences count once.
+    """
+    seen: set[str] = set()
+    sentences: list[str] = []
+    for sentence in split_sentences(text):
+        key = " ".join(sentence.lower().split())
+        if key not in seen and _usable(sentence, min_words, max_words):
+            seen.add(key)
+            sentences.append(sentence)
+    sentences = sentences[:200]
     if not sentences:
         return []
-    bags = [_words(s) for s in sentences]
     n = len(sentences)
-    centrality = [0.0] * n
-    for i in range(n):
-        for j in range(i + 1, n):
-            if not bags[i] or not bags[j]:
-                continue
-            overlap = len(bags[i] & bags[j])
-            if overlap:
-                weight = overlap / (math.log(len(bags[i]) + 1) + math.log(len(bags[j]) + 1))
-                centrality[i] += weight
-                centrality[j] += weight
-    top = max(centrality) or 1.0
-    scored = [
-        ((1 - lead_weight) * (centrality[i] / top) + lead_weight / (1 + i), i) for i in range(n)
-    ]
-    scored.sort(key=lambda pair: (-pair[0], pair[1]))
-    return [sentences[i] for _score, i in scored[:limit]]
+    bags = [Counter(terms(s)) for s in sentences]
+    lead = [1 / (1 + i) for i in range(n)]
+    total = sum(lead)
+    teleport = [(1 - lead_weight) / n + lead_weight * w / total for w in lead]
+    scores = _pagerank(_similarity_matrix(bags), teleport)
+    order = sorted(range(n), key=lambda i: (-scores[i], i))
+    return [sentences[i] for i in order[:limit]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import functools
 import io
 import json
@@ -16,9 +17,40 @@ if TYPE_CHECKING:  # rich and jinja2 are imported when a brief is rendered, not 
     from jinja2 import Environment
     from rich.text import Text
 
-__all__ = ["FORMATS", "load_schema", "render_brief", "render_digest", "validate_brief"]
+__all__ = [
+    "FORMATS",
+    "PAPERS",
+    "WORD_BUDGET",
+    "fit_brief",
+    "load_schema",
+    "pdf_pages",
+    "render_brief",
+    "render_digest",
+    "render_pdf",
+    "validate_brief",
+]
 
 FORMATS = ("text", "md", "html", "json", "pdf")
+PAPERS = ("A4", "Letter")
+WORD_BUDGET = 650  # the Markdown brief stays under this many words: one printed page
+# Lists cut to fit one page, lowest-ranked items first (every list is ordered best first),
+# each down to its floor before any goes lower. Whole items only, never mid-sentence.
+_CUTS: tuple[tuple[tuple[str, ...], int], ...] = (
+    (("posts",), 3),
+    (("talking_points",), 3),
+    (("questions",), 3),
+    (("values",), 3),
+    (("offerings",), 3),
+    (("why_me",), 2),
+    (("reviews", "quotes"), 1),
+    (("reviews", "pros"), 2),
+    (("reviews", "cons"), 2),
+    (("watch_out",), 2),
+    (("changes",), 3),
+    (("notices",), 2),
+)
+
+_CUT_LAST = {("changes",), ("watch_out",)}
 
 _SNAPSHOT = (  # (company field, label) in the order a reader wants them
     ("description", "What they do"),
@@ -33,6 +65,10 @@ _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 # for a later copy-paste or a lax sanitiser to revive: the ":" and "=" become character references.
 _SCRIPT_SCHEME = re.compile(r"(?i)(\b(?:javascript|vbscript|livescript|data)\s*):")
 _EVENT_ATTRIBUTE = re.compile(r"(?i)(\bon[a-z]+\s*)=")
+# JSON escapes C0 controls itself; C1 controls (0x9b is a one-byte CSI), bidi overrides and
+# invisible characters from a page are written as \uXXXX too, so printing JSON to a terminal
+# is safe while the data stays exactly what the page said.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 def load_schema() -> dict[str, Any]:
@@ -78,17 +114,113 @@ def _citations(node: Any, path: str) -> Iterator[tuple[str, Any]]:
             yield from _citations(item, f"{path}[{index}]")
 
 
-def render_brief(brief: dict[str, Any], fmt: str, *, color: bool = False, width: int = 100) -> str:
-    """The brief as `fmt`: "text" (terminal; ANSI styles only if `color`), "md", "html", "json"."""
+def render_brief(
+    brief: dict[str, Any],
+    fmt: str,
+    *,
+    color: bool = False,
+    width: int = 100,
+    paper: str | None = None,
+) -> str:
+    """The brief as `fmt`: "text" (terminal; ANSI styles only if `color`), "md", "html", "json".
+
+    "md" and "html" are cut by rank to one printed page (see `fit_brief`); "html" prints on the
+    reader's paper, or on `paper` ("A4", "Letter") when given. For "pdf" use `render_pdf`.
+    """
     if fmt == "json":
-        return json.dumps(brief, ensure_ascii=False, indent=2)
+        text = json.dumps(brief, ensure_ascii=False, indent=2)
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt in ("md", "html"):
-        return _environment(fmt).get_template(f"brief.{fmt}.j2").render(_context(brief))
+        return _template(fit_brief(brief), fmt, paper)
     if fmt == "text":
         return _render_text(brief, color=color, width=width)
     if fmt == "pdf":
-        raise ValueError("pdf output is not yet available; use --format html and print it")
+        raise ValueError("pdf is binary: call render_pdf(brief) (the CLI needs --output FILE)")
     raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _template(brief: dict[str, Any], fmt: str, paper: str | None = None) -> str:
+    context = {**_context(brief), "paper": paper}
+    return _environment(fmt).get_template(f"brief.{fmt}.j2").render(context)
+
+
+def _list_at(brief: dict[str, Any], path: tuple[str, ...]) -> list[Any]:
+    node: Any = brief
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node if isinstance(node, list) else []
+
+
+def fit_brief(brief: dict[str, Any], max_words: int = WORD_BUDGET) -> dict[str, Any]:
+    """A copy of the brief short enough for one page: its Markdown under `max_words` words.
+
+    Lists lose their lowest-ranked items first (the list whose last item is longest goes
+    first, each down to a floor, then to one item); sources no longer cited are left out. For display only: the
+    result's source ids may have gaps, so it is not a contract brief.
+    """
+    fitted = copy.deepcopy(brief)
+    first = {path: floor for path, floor in _CUTS}
+    # What changed and what to watch out for are what a returning reader came for: they are
+    # cut to one item only after every other list is.
+    keep = {path: (floor if path in _CUT_LAST else 1) for path, floor in _CUTS}
+    for floors in (first, keep, {path: 1 for path, _ in _CUTS}):
+        while len(_template(_pruned(fitted), "md").split()) >= max_words:
+            cuttable = [
+                path for path, floor in floors.items() if len(_list_at(fitted, path)) > floor
+            ]
+            if not cuttable:
+                break
+            longest = max(cuttable, key=lambda p: len(json.dumps(_list_at(fitted, p)[-1])))
+            _list_at(fitted, longest).pop()
+    return _pruned(fitted)
+
+
+def _pruned(brief: dict[str, Any]) -> dict[str, Any]:
+    """The brief without the sources nothing in it cites any more."""
+    cited = {source for _path, source in _citations({**brief, "sources": []}, "$")}
+    sources = [s for s in brief.get("sources") or [] if s.get("id") in cited]
+    return {**brief, "sources": sources}
+
+
+def render_pdf(brief: dict[str, Any], paper: str = "A4") -> bytes:
+    """The brief as a one-page PDF (needs the `pdf` extra: weasyprint and its system libraries).
+
+    The HTML brief is laid out for one page; if a long brief still spills over, lists are cut
+    further by rank until it fits.
+    """
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper {paper!r}; choose one of {', '.join(PAPERS)}")
+    html_pdf = _weasyprint()
+    budget = WORD_BUDGET
+    while True:
+        document = html_pdf(string=_template(fit_brief(brief, budget), "html", paper)).render()
+        if len(document.pages) <= 1 or budget <= 150:
+            return bytes(document.write_pdf())
+        budget -= 50
+
+
+def pdf_pages(html: str, paper: str = "A4") -> int:
+    """How many pages `html` takes when printed on `paper` (weasyprint)."""
+    from weasyprint import CSS
+
+    html_pdf = _weasyprint()
+    sheet = CSS(string=f"@page {{ size: {paper}; }}")
+    return len(html_pdf(string=html).render(stylesheets=[sheet]).pages)
+
+
+def _weasyprint() -> Any:
+    import logging
+
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:  # OSError: pango and friends are not installed
+        raise RuntimeError(
+            "PDF output needs weasyprint and its system libraries (pango): "
+            "pip install 'company-research[pdf]'; see README, PDF output"
+        ) from exc
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return HTML
 
 
 def _line(value: Any) -> str:
@@ -241,6 +373,25 @@ def _render_text(brief: dict[str, Any], *, color: bool, width: int) -> str:
     rows("Recent posts", posts, "No posts found on the pages we read.")
     if ctx["has_reviews"]:
         rows("What people say", _review_lines(ctx["review_view"], cited))
+    signals = []
+    for signal in brief.get("watch_out") or []:
+        line = Text(_line(signal["text"]))
+        if signal.get("evidence"):
+            line.append(" ").append_text(cited(signal["evidence"], quote=True))
+        signals.append(
+            line.append(f" [{signal['source']}]", style="cyan") if signal.get("source") else line
+        )
+    rows("Watch out", signals)
+    pairs = [
+        Text.assemble(
+            _line(p["achievement"]),
+            (f" (resume line {p['resume_line']})", "dim"),
+            " \u2192 ",
+            cited(p["company_text"], p["source"]),
+        )
+        for p in brief.get("why_me") or []
+    ]
+    rows("Why me", pairs)
     points = [
         Text.assemble(_line(p["text"]), "\n", cited(p["evidence"], p["source"], quote=True))
         for p in brief.get("talking_points") or []

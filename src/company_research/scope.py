@@ -32,6 +32,8 @@ _PORT_ONLY = re.compile(r"^\d*(?:[/?#]|$)")
 _TRACKING_PARAMS = frozenset({"gclid", "fbclid", "mc_cid", "mc_eid"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 _LOCAL_NAMES = ("localhost", "localhost.localdomain")
+# Schemes of links people paste that carry an "@" of their own (mailto:jobs@acme.com).
+_LINK_SCHEMES = frozenset({"mailto", "xmpp", "sip", "sips", "im", "javascript", "data", "ssh"})
 
 
 @functools.cache
@@ -118,6 +120,12 @@ def _check_hostname(host: str, raw: str) -> str:
         raise UsageError(f"{_show(raw)} is over the {_MAX_NAME} characters a domain may have")
     if not all(_LDH_LABEL.match(label) for label in labels):
         raise UsageError(f"{_show(raw)} contains characters a domain cannot have")
+    for label in labels:
+        if label.startswith("xn--"):
+            try:
+                idna.decode(label)
+            except (idna.IDNAError, UnicodeError):
+                raise UsageError(f"{_show(raw)} has a label that is not valid punycode") from None
     return ascii_host
 
 
@@ -148,6 +156,10 @@ def normalise_domain(raw: str) -> str:
         and not _PORT_ONLY.match(scheme_match.group(2))
     ):
         scheme = scheme_match.group(1).lower()
+        if "@" in text and scheme not in _LINK_SCHEMES:  # "user:secret@acme.com"
+            raise UsageError(
+                f"{_show(text)} contains a user name or password; give just the domain"
+            )
         raise UsageError(f"{_show(text)} is a {scheme}: link, not a web address")
     else:
         url = "http://" + text

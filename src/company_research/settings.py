@@ -51,3 +51,35 @@ def resolved_only_from_env() -> bool:
 def resolve_from_env() -> str:
     """The raw $RESEARCH_RESOLVE value (comma-separated HOST=BASE_URL pairs)."""
     return os.environ.get("RESEARCH_RESOLVE", "")
+
+
+# Environment knobs for the limits, so that tests, CI and slow links can tighten or loosen
+# them without new CLI options: name -> (Settings field, type, smallest value allowed).
+LIMIT_ENV: dict[str, tuple[str, type, float]] = {
+    "RESEARCH_PAGE_DEADLINE": ("page_deadline", float, 0.1),
+    "RESEARCH_CONNECT_TIMEOUT": ("connect_timeout", float, 0.1),
+    "RESEARCH_READ_TIMEOUT": ("read_timeout", float, 0.1),
+    "RESEARCH_MAX_BODY_BYTES": ("max_body_bytes", int, 1024),
+    "RESEARCH_RETRIES": ("retries", int, 0),
+    "RESEARCH_BACKOFF_BASE": ("backoff_base", float, 0.0),
+    "RESEARCH_MAX_RETRY_AFTER": ("max_retry_after", float, 0.0),
+}
+
+
+def limits_from_env() -> dict[str, float | int]:
+    """Settings overrides from $RESEARCH_PAGE_DEADLINE and the other LIMIT_ENV variables."""
+    from company_research.errors import UsageError
+
+    overrides: dict[str, float | int] = {}
+    for name, (field_name, kind, smallest) in LIMIT_ENV.items():
+        raw = os.environ.get(name, "").strip()
+        if not raw:
+            continue
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise UsageError(f"${name}={raw[:40]!r} is not a {kind.__name__}") from None
+        if not value >= smallest or value != value or value in (float("inf"),):
+            raise UsageError(f"${name}={raw[:40]!r} must be a finite number >= {smallest:g}")
+        overrides[field_name] = value
+    return overrides

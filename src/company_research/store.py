@@ -507,6 +507,12 @@ def open_store(path: Path | None = None) -> Store:
         raise StoreError(f"cannot read and write {path} (check its permissions)")
     try:
         conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        # Check whose file this is before any pragma: switching another application's
+        # database to WAL would already rewrite its header.
+        tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+        if tables and "migrations" not in tables:
+            conn.close()
+            raise StoreError(f"{path} is an SQLite file but not a company-research database")
         conn.execute("pragma journal_mode = wal")
         conn.execute("pragma busy_timeout = 30000")
         conn.execute("pragma foreign_keys = on")

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from company_research import talking
 from company_research.discover import fold
 from company_research.extract import feed_text
 from company_research.keywords import (
@@ -93,12 +94,22 @@ def build_brief(domain: str, crawl: Crawl, previous: dict[str, Any] | None) -> d
         "reviews": reviews_section(crawl.reviews, book.cite),
         "talking_points": [],
         "questions": [],
-        "changes": _changes(previous, mission, values, posts),
+        "changes": [],
+        "watch_out": [],
+        "why_me": [],
         "notices": list(dict.fromkeys(crawl.notices)),
         "sources": [],
     }
-    brief["talking_points"] = _talking_points(brief, pages, book, cite)
-    brief["questions"] = _questions(brief, pages, cite)
+    # Built last, from the finished sections, so facts added above (reviews) feed them too.
+    careers = [
+        (p.kind, p.extraction.text, functools.partial(cite, p))
+        for p in pages
+        if p.kind == "careers"
+    ][:1]
+    brief["talking_points"] = talking.talking_points(brief, book.texts, careers)
+    brief["questions"] = talking.questions(brief, careers)
+    brief["changes"] = _changes(previous, brief, crawl)
+    brief["watch_out"] = talking.watch_out(brief, previous)
     brief["sources"] = book.rows
     brief["as_of"] = max((s["fetched_at"] for s in book.rows), default=None)
     return brief
@@ -450,150 +461,56 @@ def _strip_site(title: str, site_name: str | None) -> str:
     return parts[0] if parts else title
 
 
+# A press-release dateline before the news: "ROTTERDAM, 6 October 2026 — ", "BERLIN (dpa) - ".
+_DATELINE = re.compile(
+    r"^[A-ZÀ-Þ][A-ZÀ-Þ .'/-]{2,40}(?:,[^—–-]{0,30}|\s*\([^)]{1,20}\))?\s+[—–-]+\s+"
+)
+
+
+# A feed excerpt's "[…]" / "[&#8230;]" (WordPress) marks a cut, not words of the post.
+_TRUNCATED = re.compile(r"\s*\[(?:&#8230;|&hellip;|…|\.\.\.)\]\s*$")
+
+
 def _one_line(text: str) -> str | None:
+    """The best sentence of a post (dateline removed: the quote stays a verbatim substring)."""
     best = rank_sentences(text, limit=1, max_words=45)
-    return best[0] if best else None
-
-
-# -- talking points and questions -----------------------------------------------------------
-def _talking_points(
-    brief: dict[str, Any], pages: list[PageRecord], book: SourceBook, cite: Any
-) -> list[dict[str, Any]]:
-    points: list[dict[str, Any]] = []
-
-    def add(text: str, evidence: str | None, source: int) -> None:
-        if evidence and evidence in book.texts.get(source, ""):
-            points.append({"text": text, "evidence": evidence, "source": source})
-
-    name = brief["company"]["name"] or brief["domain"]
-    if brief["mission"]:
-        add(
-            f"{name} states its mission plainly; connect one result of yours to it.",
-            brief["mission"]["text"],
-            brief["mission"]["source"],
-        )
-    for post in brief["posts"][:2]:
-        when = _month(post["published"])
-        add(
-            f"Their {when}post \u201c{post['title']}\u201d: mention it and what it tells you "
-            "about their priorities.",
-            post["summary"],
-            post["source"],
-        )
-    for value in brief["values"][:2]:
-        quote = value["text"].split(": ", 1)[-1]
-        label = value["text"].split(": ", 1)[0]
-        add(
-            f"They name \u201c{label}\u201d as a value: bring a story that shows it.",
-            quote,
-            value["source"],
-        )
-    if brief["offerings"]:
-        offer = brief["offerings"][0]
-        add(
-            f"Know their offering {offer['text'].split(': ', 1)[0]} and who it serves.",
-            offer["text"].split(": ", 1)[-1],
-            offer["source"],
-        )
-    careers = next((p for p in pages if p.kind == "careers"), None)
-    if careers is not None:
-        best = rank_sentences(careers.extraction.text, limit=1)
-        if best:
-            add(
-                "Their careers page says how they see working there; echo it in your answers.",
-                best[0],
-                cite(careers),
-            )
-    return points[:6]
-
-
-def _month(published: str | None) -> str:
-    if not published:
-        return ""
-    try:
-        return datetime.strptime(published[:10], "%Y-%m-%d").strftime("%B %Y ")
-    except ValueError:
-        return ""
-
-
-def _questions(brief: dict[str, Any], pages: list[PageRecord], cite: Any) -> list[dict[str, Any]]:
-    questions: list[dict[str, Any]] = []
-    if brief["posts"]:
-        post = brief["posts"][0]
-        questions.append(
-            {
-                "text": f"Your post \u201c{post['title']}\u201d: how does that work "
-                "affect the team I would join?",
-                "source": post["source"],
-            }
-        )
-    if brief["values"]:
-        value = brief["values"][0]
-        label = value["text"].split(": ", 1)[0]
-        questions.append(
-            {
-                "text": f"How does \u201c{label}\u201d show up in how the team makes "
-                "decisions day to day?",
-                "source": value["source"],
-            }
-        )
-    if brief["offerings"]:
-        offer = brief["offerings"][0]
-        label = offer["text"].split(": ", 1)[0]
-        questions.append(
-            {
-                "text": f"Where is {label} heading over the next year, and how would "
-                "this role contribute?",
-                "source": offer["source"],
-            }
-        )
-    if brief["mission"]:
-        questions.append(
-            {
-                "text": "How do you measure progress on the mission you describe?",
-                "source": brief["mission"]["source"],
-            }
-        )
-    careers = next((p for p in pages if p.kind == "careers"), None)
-    if careers is not None:
-        questions.append(
-            {
-                "text": "Which of the open roles on your careers page work most closely "
-                "with this one?",
-                "source": cite(careers),
-            }
-        )
-    return questions[:5]
+    return _TRUNCATED.sub("", _DATELINE.sub("", best[0])) or None if best else None
 
 
 def _changes(
-    previous: dict[str, Any] | None,
-    mission: dict[str, Any] | None,
-    values: list[dict[str, Any]],
-    posts: list[dict[str, Any]],
+    previous: dict[str, Any] | None, brief: dict[str, Any], crawl: Crawl
 ) -> list[dict[str, Any]]:
+    """What changed since the previous brief: new posts, mission or values wording, rating
+    moves, and pages the previous brief cited that are now gone (404 or 410)."""
     if not previous:
         return []
     since = previous["generated_at"]
     changes: list[dict[str, Any]] = []
+
+    def add(kind: str, text: str) -> None:
+        changes.append({"kind": kind, "text": text, "since": since})
+
     old_posts = {p["url"] for p in previous.get("posts", [])}
-    for post in posts:
+    for post in brief["posts"]:
         if post["url"] not in old_posts:
-            changes.append(
-                {"kind": "new_post", "text": f"New post: {post['title']}", "since": since}
-            )
+            add("new_post", f"New post: {post['title']}")
+    mission = brief["mission"]
     old_mission = (previous.get("mission") or {}).get("text")
     if mission and old_mission and mission["text"] != old_mission:
-        changes.append(
-            {
-                "kind": "mission_changed",
-                "text": f"Mission now reads: {mission['text']}",
-                "since": since,
-            }
-        )
+        add("mission_changed", f"Mission now reads: {mission['text']}")
     old_values = [v["text"] for v in previous.get("values", [])]
-    if old_values and [v["text"] for v in values] != old_values:
-        changes.append(
-            {"kind": "values_changed", "text": "Their stated values changed.", "since": since}
-        )
+    if old_values and [v["text"] for v in brief["values"]] != old_values:
+        add("values_changed", "Their stated values changed.")
+    old_ratings = {
+        s["site"]: s.get("rating") for s in (previous.get("reviews") or {}).get("sites") or []
+    }
+    for site in (brief.get("reviews") or {}).get("sites") or []:
+        before, now = old_ratings.get(site["site"]), site.get("rating")
+        if isinstance(before, int | float) and isinstance(now, int | float) and before != now:
+            add("rating_changed", f"{site['site']} rating moved from {before:g} to {now:g}.")
+    cited_before = {s["url"]: s for s in previous.get("sources", [])}
+    for record in crawl.log:
+        old = cited_before.pop(record.url, None)
+        if old is not None and record.status in (404, 410):
+            add("page_removed", f"Page gone: {old.get('title') or old['url']} ({record.status})")
     return changes
