@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -106,6 +107,7 @@ def _path_segments(url: str) -> list[str]:
     return segments
 
 
+@functools.lru_cache(maxsize=8192)  # nav and footer links repeat on every page of a site
 def kind_of(url: str, anchor: str = "") -> tuple[str | None, float, str]:
     """The kind a link points to, a confidence score and the reason, from text and URL."""
     text = fold(re.sub(r"[\s/|>»→]+$", "", anchor))

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import importlib
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -143,9 +146,31 @@ def research(
                     domain, settings, store, client, progress=progress, reviews_only=reviews_only
                 )
 
+        _warm_imports()
         return asyncio.run(run())
     finally:
         store.close()
+
+
+# Modules a crawl needs only after its first answers; imported while it waits for them.
+LATER_MODULES = (
+    "protego",
+    "feedparser",
+    "company_research.summarise",
+    "company_research.render",
+)
+
+
+def _warm_imports() -> None:
+    """Import LATER_MODULES on a thread: the event loop spends the first round trips idle, and
+    a one-shot `research DOMAIN` would otherwise import them on the critical path."""
+
+    def load() -> None:
+        for name in LATER_MODULES:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
+
+    threading.Thread(target=load, name="warm-imports", daemon=True).start()
 
 
 async def research_company(
@@ -453,7 +478,19 @@ async def _crawl_with(
     domain = crawl.domain
     budget = [settings.max_pages]
     say(f"fetching https://{domain}/")
-    home = await _fetch_home(fetcher, domain, store)
+    # The sitemaps robots.txt names are read while the home page loads (both need only
+    # robots.txt), so the pages they list are known as soon as the home page is.
+    early_sitemaps = asyncio.create_task(
+        _early_sitemaps(fetcher, crawl, domain, settings, budget, store)
+    )
+    try:
+        home = await _fetch_home(fetcher, domain, store)
+        entries = await early_sitemaps
+    finally:
+        if not early_sitemaps.done():
+            early_sitemaps.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await early_sitemaps
     budget[0] -= 1
     localised = language_home(home.extraction, home.url, domain)
     if localised:
@@ -476,23 +513,28 @@ async def _crawl_with(
             hint="a saved copy of the rendered page can be served with --resolve",
         )
 
-    # Round 2: sitemaps and feeds the home page and robots.txt point to.
-    say("reading sitemaps and feeds")
-    sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
-    if not sitemap_urls:
-        sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
-    feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
-    sitemap_task = _read_sitemaps(fetcher, crawl, sitemap_urls, settings, budget, store)
-    feed_tasks = [_read_feed(fetcher, crawl, u, settings, budget, store) for u in feed_urls]
-    entries, *_ = await asyncio.gather(sitemap_task, *feed_tasks)
+    if entries is None:  # robots.txt names no sitemap: try /sitemap.xml where the home page is
+        say("reading sitemaps")
+        sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
+        if not sitemap_urls:
+            sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
+        entries = await _read_sitemaps(fetcher, crawl, sitemap_urls, settings, budget, store)
 
-    # Round 3: the pages by kind, ranked from links and sitemap.
+    # Round 3: the feeds the home page links and the pages by kind, ranked from its links and
+    # the sitemap, all at once.
+    feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
     ranked = rank_candidates(
         home.extraction.links, domain, entries, home_url=home.url, lang=home_lang
     )
-    chosen = choose_pages(ranked, max(0, budget[0]), set(crawl.pages) | {canonical_url(home.url)})
-    say(f"reading {len(chosen)} pages")
-    await _fetch_pages(fetcher, crawl, chosen, store, budget)
+    reserve = min(len(feed_urls), max(0, budget[0]))
+    chosen = choose_pages(
+        ranked, max(0, budget[0] - reserve), set(crawl.pages) | {canonical_url(home.url)}
+    )
+    say(f"reading {len(chosen)} pages and {len(feed_urls)} feeds")
+    await asyncio.gather(
+        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in feed_urls),
+        _fetch_pages(fetcher, crawl, chosen, store, budget),
+    )
 
     # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
     # and, for blogs without a feed, the posts listed on the index.
@@ -519,6 +561,23 @@ async def _crawl_with(
     if posts:
         say(f"reading {len(posts)} posts")
         await _fetch_pages(fetcher, crawl, posts[: max(0, budget[0])], store, budget)
+
+
+async def _early_sitemaps(
+    fetcher: Fetcher,
+    crawl: Crawl,
+    domain: str,
+    settings: Settings,
+    budget: list[int],
+    store: Store,
+) -> list[SitemapEntry] | None:
+    """The sitemaps robots.txt of the domain names, read alongside the home page; None when
+    it names none (the caller falls back to /sitemap.xml of wherever the home page lives)."""
+    await fetcher.allowed(f"https://{domain}/")
+    urls = robots_sitemaps(fetcher.robots_text(domain) or "", f"https://{domain}/")
+    if not urls:
+        return None
+    return await _read_sitemaps(fetcher, crawl, urls, settings, budget, store)
 
 
 async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord:

@@ -196,6 +196,8 @@ def _company(domain: str, pages: list[PageRecord], cite: Any) -> dict[str, Any]:
     ):
         for patterns in tiers:
             for page, full in texts:
+                if fields[key]:
+                    break  # found on an earlier page or tier; searching on cannot change it
                 put(key, _first_match(patterns, full, group, flags), page)
     if not fields["description"]:
         about = next((p for p in pages if p.kind == "about"), None)
@@ -247,11 +249,23 @@ def _full_text(page: PageRecord) -> str:
 
 
 def _first_match(patterns: tuple[str, ...], text: str, group: str, flags: int = re.I) -> str | None:
+    if not _any_of(patterns, flags).search(text):
+        return None  # one pass over the text instead of one per pattern (most pages: no match)
     for pattern in patterns:
         match = re.search(pattern, text, flags)
         if match:
             return match.group(group).strip(" .,")
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _any_of(patterns: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """One regex matching wherever any of the patterns does (group names dropped)."""
+    unnamed = (_GROUP_NAME.sub("(?:", p) for p in patterns)
+    return re.compile("|".join(f"(?:{p})" for p in unnamed), flags)
+
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
 # -- mission, values, offerings ------------------------------------------------------------
