@@ -51,7 +51,7 @@ from company_research.scope import (
 )
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
-from company_research.store import Store, StoredPage, open_store
+from company_research.store import Store, StoredPage, default_db_path, open_store
 
 if TYPE_CHECKING:
     import httpx
@@ -213,11 +213,14 @@ def _counts(crawl: Crawl) -> dict[str, int]:
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     """The latest stored brief of a company (no network)."""
     domain = normalise_domain(domain_input)
-    store = open_store(settings.db_path)
-    try:
-        brief = store.latest_brief(domain)
-    finally:
-        store.close()
+    brief = None
+    path = settings.db_path or default_db_path()
+    if path.exists():  # a read never creates a store
+        store = open_store(path)
+        try:
+            brief = store.latest_brief(domain)
+        finally:
+            store.close()
     if brief is None:
         raise errors.NotResearchedError(
             f"no brief stored for {domain}", hint=f"run `research {domain}` first"
