@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
@@ -214,8 +215,9 @@ def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     """The latest stored brief of a company (no network)."""
     domain = normalise_domain(domain_input)
     brief = None
-    path = settings.db_path or default_db_path()
-    if path.exists():  # a read never creates a store
+    path = Path(settings.db_path or default_db_path())
+    nearest = next((p for p in (path, *path.parents) if p.exists()), path)
+    if path.exists() or not nearest.is_dir():  # a read never creates a store
         store = open_store(path)
         try:
             brief = store.latest_brief(domain)
