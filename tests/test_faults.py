@@ -3,6 +3,7 @@ time (a subprocess timeout) and memory (peak RSS of the child), and the last goo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -44,20 +45,48 @@ class Run:
     peak_rss: int  # bytes
 
 
+# The CLI is started by a small launcher process that reports its child's peak RSS: a child
+# forked straight from pytest would inherit pytest's own high-water mark (Linux keeps the
+# pre-exec peak in ru_maxrss), so the bound would measure the test process, not the tool.
+LAUNCHER = """
+import os, sys
+pid = os.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+_pid, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
+
+
 def run_measured(*args: str, env: dict[str, str] | None = None) -> Run:
     """The real CLI in a child process, with that child's own peak RSS (wait4 rusage)."""
-    cmd = [sys.executable, "-m", "company_research", *args]
     full_env = {**os.environ, "RESEARCH_RESOLVED_ONLY": "1", **FAST, **(env or {})}
+    rss_path = Path(full_env["RESEARCH_DB"]).with_suffix(".rss")
+    rss_path.unlink(missing_ok=True)
+    cmd = [sys.executable, "-c", LAUNCHER, str(rss_path), sys.executable, "-m", "company_research"]
+    cmd += args
     with open(os.devnull, "rb") as stdin:
         out_path = Path(full_env["RESEARCH_DB"]).with_suffix(".out")
         err_path = out_path.with_suffix(".err")
         with out_path.open("wb") as out, err_path.open("wb") as err:
             started = time.monotonic()
-            proc = subprocess.Popen(cmd, stdin=stdin, stdout=out, stderr=err, env=full_env)
-            timer = threading.Timer(RUN_TIMEOUT, proc.kill)
+            proc = subprocess.Popen(
+                cmd, stdin=stdin, stdout=out, stderr=err, env=full_env, start_new_session=True
+            )
+            timer = threading.Timer(RUN_TIMEOUT, _kill_group, [proc.pid])
             timer.start()
             try:
-                _pid, status, usage = os.wait4(proc.pid, 0)
+                _pid, status, _usage = os.wait4(proc.pid, 0)
             finally:
                 timer.cancel()
             proc.returncode = os.waitstatus_to_exitcode(status)
@@ -67,7 +96,7 @@ def run_measured(*args: str, env: dict[str, str] | None = None) -> Run:
         out_path.read_text(encoding="utf-8", errors="replace"),
         err_path.read_text(encoding="utf-8", errors="replace"),
         seconds,
-        usage.ru_maxrss * 1024,
+        int(rss_path.read_text() or 0) * 1024 if rss_path.exists() else 0,
     )
     assert run.returncode != -signal.SIGKILL, f"no end within {RUN_TIMEOUT}s: {run.stderr[-500:]}"
     _report(run, args)
