@@ -3,6 +3,7 @@ time (a subprocess timeout) and memory (peak RSS of the child), and the last goo
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -44,49 +45,58 @@ class Run:
     peak_rss: int  # bytes
 
 
-# Linux counts the parent's resident size at fork in a child's peak RSS (ru_maxrss survives
-# exec), and pytest grows large. So a tiny launcher forks the real CLI, waits for it with
-# wait4 and reports that grandchild's own peak: the figure is the CLI's, not pytest's.
+# The CLI is started by a small launcher process that reports its child's peak RSS: a child
+# forked straight from pytest would inherit pytest's own high-water mark (Linux keeps the
+# pre-exec peak in ru_maxrss), so the bound would measure the test process, not the tool.
 LAUNCHER = """
 import os, sys
 pid = os.fork()
 if pid == 0:
     os.execv(sys.argv[2], sys.argv[2:])
 _pid, status, usage = os.wait4(pid, 0)
-with open(sys.argv[1], "w") as report:
-    report.write(str(usage.ru_maxrss * 1024))
-sys.exit(os.waitstatus_to_exitcode(status) % 256)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    os.kill(os.getpid(), -code)
+sys.exit(code)
 """
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def run_measured(*args: str, env: dict[str, str] | None = None) -> Run:
     """The real CLI in a child process, with that child's own peak RSS (wait4 rusage)."""
     full_env = {**os.environ, "RESEARCH_RESOLVED_ONLY": "1", **FAST, **(env or {})}
-    out_path = Path(full_env["RESEARCH_DB"]).with_suffix(".out")
-    err_path = out_path.with_suffix(".err")
-    rss_path = out_path.with_suffix(".rss")
+    rss_path = Path(full_env["RESEARCH_DB"]).with_suffix(".rss")
     rss_path.unlink(missing_ok=True)
-    cmd = [sys.executable, "-S", "-c", LAUNCHER, str(rss_path),
-           sys.executable, "-m", "company_research", *args]  # fmt: skip
-    with open(os.devnull, "rb") as stdin, out_path.open("wb") as out, err_path.open("wb") as err:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            cmd, stdin=stdin, stdout=out, stderr=err, env=full_env, start_new_session=True
-        )
-        timer = threading.Timer(RUN_TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
-        timer.start()
-        try:
-            returncode = proc.wait()
-        finally:
-            timer.cancel()
-        seconds = time.monotonic() - started
-    killed = not rss_path.exists()
+    cmd = [sys.executable, "-c", LAUNCHER, str(rss_path), sys.executable, "-m", "company_research"]
+    cmd += args
+    with open(os.devnull, "rb") as stdin:
+        out_path = Path(full_env["RESEARCH_DB"]).with_suffix(".out")
+        err_path = out_path.with_suffix(".err")
+        with out_path.open("wb") as out, err_path.open("wb") as err:
+            started = time.monotonic()
+            proc = subprocess.Popen(
+                cmd, stdin=stdin, stdout=out, stderr=err, env=full_env, start_new_session=True
+            )
+            timer = threading.Timer(RUN_TIMEOUT, _kill_group, [proc.pid])
+            timer.start()
+            try:
+                _pid, status, _usage = os.wait4(proc.pid, 0)
+            finally:
+                timer.cancel()
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            seconds = time.monotonic() - started
     run = Run(
-        -signal.SIGKILL if killed else returncode,
+        proc.returncode,
         out_path.read_text(encoding="utf-8", errors="replace"),
         err_path.read_text(encoding="utf-8", errors="replace"),
         seconds,
-        0 if killed else int(rss_path.read_text()),
+        int(rss_path.read_text() or 0) * 1024 if rss_path.exists() else 0,
     )
     assert run.returncode != -signal.SIGKILL, f"no end within {RUN_TIMEOUT}s: {run.stderr[-500:]}"
     _report(run, args)

@@ -172,6 +172,7 @@ def company(
         db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh, offline=offline
     )
     _check_output(fmt, output)
+    _check_resume(resume)
     result = _run(
         lambda: research(domain, settings, progress=_progress(), reviews_only=reviews_only)
     )
@@ -194,6 +195,7 @@ def brief(
 
     settings = _settings(db, None)
     _check_output(fmt, output)
+    _check_resume(resume)
     stored = _run(lambda: stored_brief(domain, settings))
     _emit(_personalise(stored, settings, resume, llm_model), fmt, output, paper)
 
@@ -218,6 +220,7 @@ def letter(
     from company_research.present import thank_you_letter
 
     settings = _settings(db, None)
+    _check_resume(resume)
     draft = _run(
         lambda: thank_you_letter(
             domain, settings, interviewer=interviewer, role=role, resume=resume
@@ -564,6 +567,14 @@ def _personalise(
     for note in notes:
         _err(f"note: {note}")
     return brief_data
+
+
+def _check_resume(resume: Path | None) -> None:
+    """Refuse an unreadable --resume before any research is done."""
+    if resume is not None:
+        from company_research.resume import check_resume_file
+
+        _run(lambda: check_resume_file(resume))
 
 
 def _check_output(fmt: Format | None, output: Path | None) -> None:

@@ -1,11 +1,12 @@
 """Optional LLM rewrite of the brief's prose (talking points, questions) through the `llm`
 library, accepted only when every sentence keeps its citation and every quote stays verbatim.
 
-The model sees page text only as JSON string values inside a data block and is told to treat
-it as data, never as instructions. Whatever it answers is checked, not trusted: the rewrite is
-used only if it has the same items citing the same sources, each sentence carries a `[n]`
-marker of a source the brief has, and every evidence quote is still found word for word in the
-stored text of its source. Otherwise the extractive text stands and the caller gets the reason.
+The model sees page text only as JSON string values inside a data block (with < and >
+escaped, so no page can close or fake the block) and is told to treat it as data, never as
+instructions. Whatever it answers is checked, not trusted: the rewrite is used only if it has
+the same items citing the same sources, each sentence carries a `[n]` marker of a source the
+brief has, every evidence quote is still found word for word in the stored text of its source,
+and each item is still a rewording of itself (not text the page told the model to write). Otherwise the extractive text stands and the caller gets the reason.
 """
 
 from __future__ import annotations
@@ -35,6 +36,14 @@ Rules, all required:
 """
 
 _MARKER = re.compile(r"\s*\[(\d{1,4})\]")
+_WORD = re.compile(r"\w+", re.UNICODE)
+# A rewording may bring some words of its own ("simply", "curious") but must stay the same
+# item: at most this share of its content words new, and at least this share of the
+# original's content words kept. Words are compared by their first letters, so "build",
+# "builds" and "building" count as one.
+MAX_NEW_SHARE = 0.5
+MIN_KEPT_SHARE = 0.5
+_STEM = 5
 _FENCE = re.compile(r"^\s*```(?:json)?\s*|\s*```\s*$")
 
 
@@ -62,6 +71,38 @@ def _payload(brief: dict[str, Any]) -> dict[str, Any]:
             for q in brief.get("questions") or []
         ],
     }
+
+
+def _content_words(text: str) -> set[str]:
+    """Words that carry meaning (4+ letters, or any number), cut to a common stem."""
+    return {
+        w.casefold()[:_STEM]
+        for w in _WORD.findall(_MARKER.sub(" ", text))
+        if len(w) >= 4 or w.isdigit()
+    }
+
+
+def _drift(before: str, after: str, quote: str = "") -> str:
+    """Why `after` is no longer a rewording of `before` (text the model added or dropped
+    wholesale: obeyed instructions found in page text, leaked prompts), or "". Words of the
+    item's evidence `quote` count as known."""
+    old, new = _content_words(before), _content_words(after)
+    if not old:
+        return ""
+    added = new - old - _content_words(quote)
+    if new and len(added) / len(new) > MAX_NEW_SHARE:
+        sample = ", ".join(sorted(added)[:4])
+        return f"adds words found in no source text of the item ({sample}...)"
+    if len(old & new) / len(old) < MIN_KEPT_SHARE:
+        return "drops most of what the item said"
+    return ""
+
+
+def _quoted(payload: dict[str, Any]) -> str:
+    """The payload as JSON with no character that could close or fake the <data> block:
+    < and > are written as JSON escapes, so page text reads the same but never as markup."""
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
 
 
 def _parse(answer: str) -> dict[str, Any]:
@@ -104,6 +145,9 @@ def check_rewrite(
                     return None, f"{where}: a sentence lost its citation ({sentence[:60]!r})"
                 if not cited <= ids:
                     return None, f"{where}: cites a source the brief does not have"
+            drift = _drift(before["text"], after["text"], before.get("evidence") or "")
+            if drift:
+                return None, f"{where}: {drift}"
             item = {**before, "text": _MARKER.sub("", after["text"]).strip()}
             if "evidence" in before:
                 evidence = after.get("evidence")
@@ -139,7 +183,7 @@ def rewrite_prose(brief: dict[str, Any], model_id: str, texts: dict[int, str]) -
         ) from None
     if not brief.get("talking_points") and not brief.get("questions"):
         return Rewrite(brief, False, "nothing to rewrite")
-    data = json.dumps(_payload(brief), ensure_ascii=False, indent=1)
+    data = _quoted(_payload(brief))
     prompt = f"Rewrite the items in this data.\n<data>\n{data}\n</data>"
     try:
         answer = model.prompt(prompt, system=SYSTEM_PROMPT).text()

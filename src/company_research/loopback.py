@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import mimetypes
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 CONTENT_TYPES = {
@@ -76,6 +78,12 @@ class SiteServer(ThreadingHTTPServer):
         self.log = log
         self.down: set[str] = set()  # sites that answer 503 (tests switch them off)
         self.delay = 0.0  # seconds before each answer, like a real website's latency
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up (a killed crawl, a timeout) is normal here, not a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
     @property
     def base_url(self) -> str:

@@ -9,6 +9,7 @@ import importlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
@@ -54,7 +55,7 @@ from company_research.scope import (
 )
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
-from company_research.store import Store, StoredPage, open_store
+from company_research.store import Store, StoredPage, default_db_path, open_store
 
 if TYPE_CHECKING:
     import httpx
@@ -238,11 +239,15 @@ def _counts(crawl: Crawl) -> dict[str, int]:
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     """The latest stored brief of a company (no network)."""
     domain = normalise_domain(domain_input)
-    store = open_store(settings.db_path)
-    try:
-        brief = store.latest_brief(domain)
-    finally:
-        store.close()
+    brief = None
+    path = Path(settings.db_path or default_db_path())
+    nearest = next((p for p in (path, *path.parents) if p.exists()), path)
+    if path.exists() or not nearest.is_dir():  # a read never creates a store
+        store = open_store(path)
+        try:
+            brief = store.latest_brief(domain)
+        finally:
+            store.close()
     if brief is None:
         raise errors.NotResearchedError(
             f"no brief stored for {domain}", hint=f"run `research {domain}` first"

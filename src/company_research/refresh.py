@@ -432,6 +432,11 @@ def refresh_lock(store: Store) -> Iterator[int]:
             f"another refresh of this store is running (pid {holder['pid']} on "
             f"{holder['host']}, since {holder['started_at']}); this one did nothing"
         )
+    # Holding the lock, any refresh run still marked running belongs to a process that died
+    # (kill -9, power cut): its stored data was never touched, so say it was interrupted.
+    store.interrupt_runs(
+        "refresh", "interrupted: the process ended before finishing; stored data kept"
+    )
     try:
         yield pid
     finally:

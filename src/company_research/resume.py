@@ -13,7 +13,7 @@ from typing import Any
 from company_research.errors import UsageError
 from company_research.ranking import is_boilerplate, split_sentences, terms
 
-__all__ = ["ResumeLine", "read_resume", "why_me", "with_resume"]
+__all__ = ["ResumeLine", "check_resume_file", "read_resume", "why_me", "with_resume"]
 
 MAX_BYTES = 2_000_000
 MIN_SIMILARITY = 0.15  # below this, shared words are chance (measured on the fixture briefs)
@@ -31,11 +31,7 @@ class ResumeLine:
 
 def read_resume(path: Path) -> list[ResumeLine]:
     """The sentences of a resume file; UsageError (exit 2) when it cannot be read."""
-    path = Path(path)
-    if not path.is_file():
-        raise UsageError(f"--resume {path}: no such file")
-    if path.stat().st_size > MAX_BYTES:
-        raise UsageError(f"--resume {path}: larger than {MAX_BYTES // 1_000_000} MB")
+    path = check_resume_file(path)
     if path.suffix.lower() == ".pdf" or path.read_bytes()[:5] == b"%PDF-":
         raw = _pdf_text(path)
     else:
@@ -49,6 +45,27 @@ def read_resume(path: Path) -> list[ResumeLine]:
     if not lines:
         raise UsageError(f"--resume {path}: no text found (a scanned PDF has none; try .txt)")
     return lines
+
+
+def check_resume_file(path: Path) -> Path:
+    """The resume path if it is a readable text or PDF file; UsageError (exit 2) otherwise.
+    Cheap, so commands check it before any research is done."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"--resume {path}: is a directory, not a file")
+    if not path.is_file():
+        raise UsageError(f"--resume {path}: no such file")
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(8192)
+    except OSError as exc:
+        raise UsageError(f"--resume {path}: cannot be read ({exc.strerror or exc})") from None
+    if size > MAX_BYTES:
+        raise UsageError(f"--resume {path}: larger than {MAX_BYTES // 1_000_000} MB")
+    if not head.startswith(b"%PDF-") and b"\x00" in head:
+        raise UsageError(f"--resume {path}: not a text or PDF file (binary data)")
+    return path
 
 
 def _pdf_text(path: Path) -> str:

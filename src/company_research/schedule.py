@@ -136,7 +136,9 @@ def _field(text: str, name: str, low: int, high: int, names: tuple[str, ...]) ->
 def _value(text: str, name: str, low: int, high: int, names: tuple[str, ...]) -> int:
     if text in names:
         return names.index(text) + (1 if name == "month" else 0)
-    if not text.isdigit() or not low <= int(text) <= high:
+    if not text.isascii() or not text.isdigit():
+        raise UsageError(f"cron {name} value {text!r} is not a number ({low}-{high})")
+    if not low <= int(text) <= high:
         raise UsageError(f"cron {name} value {text!r} is outside {low}-{high}")
     return int(text)
 

@@ -444,6 +444,16 @@ class Store:
             )
         return None
 
+    def interrupt_runs(self, command: str, message: str) -> int:
+        """Mark runs of `command` still 'running' as interrupted (their process died: killed,
+        power cut); call only while holding the lock that makes such runs exclusive."""
+        cursor = self.db.execute(
+            "update runs set outcome = 'interrupted', ended_at = ?, message = ? "
+            "where outcome = 'running' and command = ?",
+            [_now(), message, command],
+        )
+        return cursor.rowcount
+
     def set_lock_run(self, name: str, pid: int, run_id: int) -> None:
         self.db.execute(
             "update locks set run_id = ? where name = ? and pid = ?", [run_id, name, pid]

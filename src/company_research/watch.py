@@ -118,7 +118,13 @@ def add(
     """Put companies on the watchlist; every name is checked before anything is written."""
     wanted = [normalise_domain(d) for d in domains]
     if from_file is not None:
-        wanted += read_domain_file(from_file)
+        listed = read_domain_file(from_file)
+        if not listed:
+            raise UsageError(
+                f"{from_file} lists no domain",
+                hint="one domain a line, or a CSV with a domain column",
+            )
+        wanted += listed
     if not wanted:
         raise UsageError("no domain given", hint="research watch add acme.com, or --from FILE")
     when = parse_interview(interview)
@@ -216,7 +222,7 @@ def parse_duration(value: str) -> timedelta:
         amount = float(number)
     except ValueError:
         amount = -1.0
-    if not number or amount < 0 or amount != amount or amount > 36500 * 86400:
+    if not number or not 0 <= amount * units[unit] <= 36500 * 86400:
         raise UsageError(
             f"--stale-after {value!r} is not a duration", hint="e.g. 7d, 12h, 30m or 2w"
         )
