@@ -81,8 +81,19 @@ def test_blocked_sites_are_one_line_each_and_named(researched):
 
 
 def test_ratings_on_different_scales_are_not_averaged(researched):
-    section = researched["harborlight.io"]["reviews"]
-    assert section["note"] == "Each site rates on its own scale; the ratings are not averaged."
+    """Different scales (a score out of 100 beside stars out of 5) are never averaged, and the
+    brief says so; sites on one scale need no such note."""
+    for domain, brief in researched.items():
+        if domain == "_db":
+            continue
+        section = brief["reviews"]
+        scales = {s["scale"] for s in section["sites"] if s["rating"] is not None}
+        if len(scales) > 1:
+            assert section["note"] == (
+                "Each site rates on its own scale; the ratings are not averaged."
+            )
+        else:
+            assert not section.get("note")
     assert researched["veridian-labs.com"]["reviews"]["sites"][0]["scale"] == 100
 
 
@@ -231,4 +242,5 @@ def test_markdown_section_as_a_user_sees_it(researched):
     assert "- G2: not available, the site blocked automated access" in section
     assert "The reviews we read date from March 2026 to November 2026." in section
     html = render_brief(researched["harborlight.io"], "html")
-    assert "What people say" in html and "not averaged" in html
+    assert "What people say" in html and "Glassdoor" in html
+    assert "not averaged" not in html  # both sites rate out of 5: nothing to warn about

@@ -33,6 +33,7 @@ __all__ = [
 FORMATS = ("text", "md", "html", "json", "pdf")
 PAPERS = ("A4", "Letter")
 WORD_BUDGET = 650  # the Markdown brief stays under this many words: one printed page
+HTML_WORD_BUDGET = 560  # measured: every fixture brief prints on one A4 and one Letter page
 # Lists cut to fit one page, lowest-ranked items first (every list is ordered best first),
 # each down to its floor before any goes lower. Whole items only, never mid-sentence.
 _CUTS: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -130,8 +131,11 @@ def render_brief(
     if fmt == "json":
         text = json.dumps(brief, ensure_ascii=False, indent=2)
         return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
-    if fmt in ("md", "html"):
+    if fmt == "md":
         return _template(fit_brief(brief), fmt, paper)
+    if fmt == "html":
+        # Print layout spends more room per word (source URLs, columns): a smaller budget.
+        return _template(fit_brief(brief, HTML_WORD_BUDGET), fmt, paper)
     if fmt == "text":
         return _render_text(brief, color=color, width=width)
     if fmt == "pdf":

@@ -239,7 +239,12 @@ def watch_out(
     for site in reviews.get("unavailable") or []:
         if _BLOCKED.search(site.get("reason") or ""):
             signals.append(
-                _signal("blocked", f"{site['site']} blocked us ({site['reason']}).", None, None)
+                _signal(
+                    "blocked",
+                    f"{site['site']} blocked us ({site['reason'].split(';')[0].strip()}).",
+                    None,
+                    None,
+                )
             )
     return signals[:5]
 

@@ -84,7 +84,8 @@ def reviews_section(harvest: Harvest | None, cite: Cite) -> dict[str, Any]:
             section["unavailable"].append({"site": site.label, "reason": site.reason})
         elif site.status == "not_found" and site.name not in {s.name for s in rated}:
             section["not_found"].append(site.label)
-    if sum(1 for s in section["sites"] if s["rating"] is not None) > 1:
+    rated_scales = {s["scale"] for s in section["sites"] if s["rating"] is not None}
+    if len(rated_scales) > 1:  # only a reader comparing 4.1/5 with 78/100 needs telling
         section["note"] = NOT_AVERAGED
     section["sites"] = [s for s in section["sites"] if s["source"] is not None]
     for key in ("pros", "cons"):
