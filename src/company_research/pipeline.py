@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from company_research import errors, offload
+from company_research import errors
 from company_research.derived import (
     dump_extraction,
     dump_feed,
@@ -507,7 +507,7 @@ async def _crawl_with(
         except errors.FetchError as exc:
             crawl.notices.append(f"home page {exc.url} skipped: {exc.reason}")
         else:
-            record = await _record(page, "home", domain, store)
+            record = _record(page, "home", domain, store)
             if record is not None and record.extraction.blocks:
                 home = record
     crawl.pages[home.url] = home
@@ -609,13 +609,13 @@ async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord
         ) from exc
     except errors.FetchError as exc:
         raise errors.UnreachableError(f"{domain} could not be reached: {exc.reason}") from exc
-    record = await _record(page, "home", domain, store)
+    record = _record(page, "home", domain, store)
     if record is None:
         raise errors.UnreachableError(f"{domain} sent no page we can read")
     return record
 
 
-async def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageRecord | None:
+def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageRecord | None:
     html = page.text
     extraction = None
     if page.not_modified:
@@ -628,7 +628,7 @@ async def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> Pa
             extraction = replace(extraction, kind=kind)
     parsed = extraction is None
     if extraction is None:
-        extraction = await offload.run(extract_page, page.url, html, kind, domain, page.fetched_at)
+        extraction = extract_page(page.url, html, kind, domain, page.fetched_at)
     return PageRecord(
         url=canonical_url(page.url),
         kind=kind,
@@ -661,7 +661,7 @@ async def _fetch_pages(
                     f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
                 )
             return
-        record = await _record(page, candidate.kind, crawl.domain, store)
+        record = _record(page, candidate.kind, crawl.domain, store)
         if record is not None and record.url not in crawl.pages:
             crawl.pages[record.url] = record
 
@@ -770,10 +770,7 @@ async def _read_feed(
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
     parsed = reused is None or reused[2]
-    if reused:
-        title, entries = reused[0], reused[1]
-    else:
-        title, entries = await offload.run(parse_feed, page.body, page.url)
+    title, entries = (reused[0], reused[1]) if reused else parse_feed(page.body, page.url)
     entries = [e for e in entries if in_scope(e.url, crawl.domain)]
     if entries:
         crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries, parsed=parsed)

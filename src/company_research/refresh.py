@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from company_research import errors, offload
+from company_research import errors
 from company_research.errors import EXIT_OK, EXIT_PARTIAL
 from company_research.fetch import Politeness, make_client
 from company_research.scope import canonical_url
@@ -244,21 +244,18 @@ async def _refresh_all(
     if reporter:
         reporter.start(len(todo))
     try:
-        # Parsing on a second core while this loop fetches: one event loop and one
-        # Politeness still, so the per-host limits hold across all companies.
-        with offload.parse_pool(len(todo)):
-            async with make_client(settings, transport) as client:
+        async with make_client(settings, transport) as client:
 
-                async def one(entry: WatchEntry) -> CompanyDigest:
-                    async with gate:
-                        result = await _refresh_company(
-                            entry.domain, settings, store, client, politeness
-                        )
-                    if reporter:
-                        reporter.done(result)
-                    return result
+            async def one(entry: WatchEntry) -> CompanyDigest:
+                async with gate:
+                    result = await _refresh_company(
+                        entry.domain, settings, store, client, politeness
+                    )
+                if reporter:
+                    reporter.done(result)
+                return result
 
-                return list(await asyncio.gather(*(one(e) for e in todo)))
+            return list(await asyncio.gather(*(one(e) for e in todo)))
     finally:
         if reporter:
             reporter.finish()
