@@ -457,11 +457,9 @@ How to read it:
   floors divided by the companies crawled at once.
 - One company and start-up: the best of {params.repeat} runs (the machine is shared; other work
   only ever adds time), medians beside; the rest are single runs, with the CPU time of the
-  process (and of the parsing workers a refresh of 12 or more companies starts) beside the
-  wall time. Every measured program is a fresh process (imports included).
+  process beside the wall time. Every measured program is a fresh process (imports included).
 - CPU: pages per second of every HTML page the pipeline fetched (fetch, parse, extract, store,
-  brief) with no delay, against `trafilatura.extract` alone over the same HTML in one process
-  (the pipeline's refresh parses on a second core when it has one).
+  brief) with no delay, against `trafilatura.extract` alone over the same HTML in one process.
 - The refresh is `research refresh --all --concurrency {params.concurrency}` of a watchlist,
   called through its library function (`refresh.refresh()`, so the worker can report its peak
   memory); code older than that command is measured the way it refreshes: asyncio over
