@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import importlib.util
 import ipaddress
 import re
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import idna  # a hard dependency of httpx; IDNA 2008 + UTS 46 as browsers use
-import tldextract
 
 from company_research.errors import UsageError
 
@@ -36,13 +37,67 @@ _LOCAL_NAMES = ("localhost", "localhost.localdomain")
 _LINK_SCHEMES = frozenset({"mailto", "xmpp", "sip", "sips", "im", "javascript", "data", "ssh"})
 
 
+# The public suffix list tldextract ships (a dependency for its snapshot only): importing
+# tldextract itself costs about 0.14 s of start-up (it imports requests and filelock for
+# downloads and caches we switch off), so the snapshot is read and looked up here directly,
+# with tldextract's semantics (private suffixes count, so acme.github.io is its own site).
+_SNAPSHOT = ".tld_set_snapshot"
+_END = ""  # key of a trie node marking "a rule ends here" (labels are never empty)
+
+
+def _snapshot_text() -> str:
+    spec = importlib.util.find_spec("tldextract")  # finds, does not import
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / _SNAPSHOT
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise RuntimeError("the public suffix list bundled with tldextract is missing")
+
+
 @functools.cache
-def _extractor() -> tldextract.TLDExtract:
-    # The bundled public suffix snapshot: never downloads, never writes a cache.
-    # Private suffixes (github.io, blogspot.com...) count, so acme.github.io is its own site.
-    return tldextract.TLDExtract(
-        suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True
-    )
+def _suffix_trie() -> dict[str, dict]:
+    """Every public suffix rule (ICANN and private) as a trie keyed by reversed labels."""
+    root: dict[str, dict] = {}
+    for line in _snapshot_text().splitlines():
+        if not line or line.startswith("//") or line[0].isspace():
+            continue
+        node = root
+        for label in reversed(line.split(None, 1)[0].split(".")):
+            node = node.setdefault(label, {})
+        node[_END] = {}
+    return root
+
+
+def _decode_label(label: str) -> str:
+    if label.startswith("xn--"):
+        try:
+            return idna.decode(label)
+        except (idna.IDNAError, UnicodeError, IndexError):
+            pass
+    return label
+
+
+def _split_suffix(ascii_host: str) -> tuple[str, str]:
+    """(domain label, public suffix) of a lower-case ASCII host; "" for what is missing."""
+    labels = ascii_host.split(".")
+    node = _suffix_trie()
+    suffix_at = at = len(labels)
+    for label in reversed(labels):
+        decoded = _decode_label(label)
+        child = node.get(decoded)
+        if child is not None:
+            at -= 1
+            node = child
+            if _END in node:
+                suffix_at = at
+            continue
+        if "*" in node:  # a wildcard rule (*.ck) unless an exception (!www.ck) names this label
+            suffix_at = at if "!" + decoded in node else at - 1
+        break
+    if suffix_at == len(labels):
+        return "", ""
+    domain = labels[suffix_at - 1] if suffix_at > 0 else ""
+    return domain, ".".join(labels[suffix_at:])
 
 
 def _show(raw: str) -> str:
@@ -185,12 +240,12 @@ def normalise_domain(raw: str) -> str:
     ascii_host = _check_hostname(host, text)
     if "." not in ascii_host:
         raise UsageError(f"{_show(text)} is a single name; give a full domain such as acme.com")
-    extracted = _extractor()(ascii_host)
-    if not extracted.suffix:
+    domain, suffix = _split_suffix(ascii_host)
+    if not suffix:
         raise UsageError(f"{_show(text)} does not end in a known public suffix (.com, .de, ...)")
-    if not extracted.domain:
+    if not domain:
         raise UsageError(f"{_show(text)} is a public suffix, not a company's domain")
-    return extracted.top_domain_under_public_suffix
+    return f"{domain}.{suffix}"
 
 
 def registrable_domain(host: str) -> str | None:
@@ -202,10 +257,10 @@ def registrable_domain(host: str) -> str | None:
         ascii_host = _to_ascii(text)
     except ValueError:
         return None
-    extracted = _extractor()(ascii_host)
-    if not extracted.suffix or not extracted.domain:
+    domain, suffix = _split_suffix(ascii_host)
+    if not suffix or not domain:
         return None
-    return extracted.top_domain_under_public_suffix
+    return f"{domain}.{suffix}"
 
 
 def host_of(url: str) -> str:

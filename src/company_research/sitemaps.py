@@ -48,7 +48,9 @@ def _absolute(url: str) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
-    if any(ch.isspace() for ch in text):
+    # urlsplit drops leading control characters ("\x00https://..." has scheme https): a URL
+    # holding one is no URL.
+    if any(ch.isspace() or ch < " " or ch == "\x7f" for ch in text):
         return None
     return text
 

@@ -275,7 +275,13 @@ def _is_heading(tag: str) -> bool:
 
 def _heading_matches(text: str, table: tuple[str, ...]) -> bool:
     folded = fold(text).strip(" :.!")
-    return any(folded == fold(h) or folded.startswith(fold(h) + " ") for h in table)
+    return any(folded == h or folded.startswith(h + " ") for h in _folded(table))
+
+
+@functools.cache
+def _folded(table: tuple[str, ...]) -> tuple[str, ...]:
+    """A keyword table folded once (it was folded again for every heading of every page)."""
+    return tuple(fold(h) for h in table)
 
 
 def _mission(pages: list[PageRecord], cite: Any) -> dict[str, Any] | None:
