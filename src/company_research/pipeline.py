@@ -341,51 +341,14 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
             )
         )
     for url, feed in crawl.feeds.items():
-        page, entries = feed.page, feed.entries
-        derived = dump_feed(feed.title, entries)
-        if page.not_modified:
-            store.mark_seen(url, page.fetched_at, derived if feed.parsed else None)
-            continue
-        store.save_page(
-            StoredPage(
-                url=url,
-                company=domain,
-                kind="feed",
-                status=page.status,
-                fetched_at=page.fetched_at,
-                content_type=page.content_type,
-                etag=page.etag,
-                last_modified=page.last_modified,
-                content_hash=hashlib.sha256(page.body).hexdigest(),
-                title=feed.title,
-                text=feed_text(entries),
-                html=page.text,
-                derived=derived,
-            )
-        )
+        _save_fetched(
+            store, domain, url, feed.page, "feed", dump_feed(feed.title, feed.entries),
+            parsed=feed.parsed, title=feed.title, text=feed_text(feed.entries),
+            html=feed.page.text,
+        )  # fmt: skip
     for url, (page, sitemap, parsed) in crawl.sitemaps.items():
         # Sitemaps are kept parsed (their entries), not raw: a 304 then costs no bytes.
-        derived = dump_sitemap(sitemap)
-        if page.not_modified:
-            store.mark_seen(url, page.fetched_at, derived if parsed else None)
-            continue
-        store.save_page(
-            StoredPage(
-                url=url,
-                company=domain,
-                kind="sitemap",
-                status=page.status,
-                fetched_at=page.fetched_at,
-                content_type=page.content_type,
-                etag=page.etag,
-                last_modified=page.last_modified,
-                content_hash=hashlib.sha256(page.body).hexdigest(),
-                title=None,
-                text="",
-                html="",
-                derived=derived,
-            )
-        )
+        _save_fetched(store, domain, url, page, "sitemap", dump_sitemap(sitemap), parsed=parsed)
     store.log_fetches(run_id, domain, crawl.log)
     sources = {s["id"]: s["url"] for s in brief["sources"]}
     store.save_posts(
@@ -412,6 +375,42 @@ def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> Non
         requests=crawl.requests_made,
         errors=errors_count,
         message="; ".join(crawl.notices)[:2000] or None,
+    )
+
+
+def _save_fetched(
+    store: Store,
+    domain: str,
+    url: str,
+    page: FetchedPage,
+    kind: str,
+    derived: str,
+    *,
+    parsed: bool,
+    title: str | None = None,
+    text: str = "",
+    html: str = "",
+) -> None:
+    """Store a feed or sitemap with what was derived from it; a 304 only marks it seen."""
+    if page.not_modified:
+        store.mark_seen(url, page.fetched_at, derived if parsed else None)
+        return
+    store.save_page(
+        StoredPage(
+            url=url,
+            company=domain,
+            kind=kind,
+            status=page.status,
+            fetched_at=page.fetched_at,
+            content_type=page.content_type,
+            etag=page.etag,
+            last_modified=page.last_modified,
+            content_hash=hashlib.sha256(page.body).hexdigest(),
+            title=title,
+            text=text,
+            html=html,
+            derived=derived,
+        )
     )
 
 
