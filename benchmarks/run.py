@@ -99,7 +99,8 @@ def stats(base: str) -> dict:
     return control(base, "stats")  # type: ignore[return-value]
 
 
-def served(base: str) -> list[tuple[str, str, int, int]]:
+def served(base: str) -> list[tuple[str, str, int, int, float, float]]:
+    """(host, path, status, bytes, arrived, answered) per request, times from time.time()."""
     return [tuple(x) for x in control(base, "log")]  # type: ignore[union-attr]
 
 
@@ -150,7 +151,7 @@ def one_company(base: str, variant: Variant, params: Params) -> dict:
         )  # fmt: skip
         if proc.returncode != 0:
             raise RuntimeError(f"research {domain} failed: {proc.stderr.strip()}")
-        paths = [p for (h, p, _s, _b) in served(base) if h == domain]
+        paths = [p for (h, p, *_rest) in served(base) if h == domain]
         runs.append((wall, paths, stats(base)["max_in_flight_per_host"]))
     # The best of the repeats: the machine is shared, and other work only ever adds time.
     wall, paths, in_flight = min(runs, key=lambda r: r[0])
@@ -187,7 +188,7 @@ def refresh(base: str, variant: Variant, params: Params, companies: int, db: Pat
     log = served(base)
     floors = [
         company_floor(
-            domain_of(i), [p for (h, p, _s, _b) in log if h == domain_of(i)], params.delay
+            domain_of(i), [p for (h, p, *_rest) in log if h == domain_of(i)], params.delay
         )
         for i in range(companies)
     ]
@@ -220,7 +221,7 @@ def cpu(base: str, variant: Variant, params: Params) -> dict:
     log = served(base)
     pages = []
     sites = {}
-    for host, path, status, _size in log:
+    for host, path, status, *_rest in log:
         if status != 200 or path.endswith((".xml", ".txt")):
             continue
         if host not in sites:

@@ -47,7 +47,7 @@ class Counters:
         self.max_in_flight: dict[str, int] = defaultdict(int)
         self.total_in_flight = 0
         self.max_total_in_flight = 0
-        self.log: list[tuple[str, str, int, int]] = []
+        self.log: list[tuple[str, str, int, int, float, float]] = []
 
     def enter(self, host: str) -> None:
         with self.lock:
@@ -56,14 +56,14 @@ class Counters:
             self.total_in_flight += 1
             self.max_total_in_flight = max(self.max_total_in_flight, self.total_in_flight)
 
-    def leave(self, host: str, path: str, status: int, size: int) -> None:
+    def leave(self, host: str, path: str, status: int, size: int, arrived: float) -> None:
         with self.lock:
             self.in_flight[host] -= 1
             self.total_in_flight -= 1
             self.requests[host] += 1
             self.statuses[host][status] += 1
             self.bytes[host] += size
-            self.log.append((host, path, status, size))
+            self.log.append((host, path, status, size, arrived, time.time()))
 
     def snapshot(self) -> dict:
         with self.lock:
@@ -150,13 +150,14 @@ class Handler(BaseHTTPRequestHandler):
         rest = "/" + rest
         counters = self.server.counters
         counters.enter(host)
+        arrived = time.time()
         status, size = 500, 0
         try:
             if self.server.delay:
                 time.sleep(self.server.delay)
             status, size = self._answer(host, rest)
         finally:
-            counters.leave(host, rest, status, size)
+            counters.leave(host, rest, status, size, arrived)
 
     def _answer(self, host: str, path: str) -> tuple[int, int]:
         found = self.server.sites.page(host, path)
