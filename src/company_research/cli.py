@@ -233,7 +233,7 @@ def letter(
 def compare(
     domains: Annotated[
         list[str],
-        typer.Argument(metavar="DOMAIN", help="2 or 3 companies researched before"),
+        typer.Argument(metavar="DOMAIN...", help="2 or 3 companies researched before"),
     ],
     db: DbOption = None,
     fmt: Annotated[
@@ -355,7 +355,7 @@ class Method(str, Enum):
 @watch_app.command("add", help="Watch companies, named as arguments and/or listed in --from FILE.")
 def watch_add(
     domains: Annotated[
-        list[str] | None, typer.Argument(metavar="DOMAIN", help="Companies to watch")
+        list[str] | None, typer.Argument(metavar="DOMAIN...", help="Companies to watch")
     ] = None,
     from_file: Annotated[
         Path | None,
@@ -420,7 +420,7 @@ def watch_list(
 @watch_app.command("remove", help="Stop watching companies (what was stored is kept).")
 def watch_remove(
     domains: Annotated[
-        list[str], typer.Argument(metavar="DOMAIN", help="Companies to stop watching")
+        list[str], typer.Argument(metavar="DOMAIN...", help="Companies to stop watching")
     ],
     db: DbOption = None,
 ) -> None:
