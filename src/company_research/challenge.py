@@ -83,8 +83,9 @@ JS_ROOTS = re.compile(
     re.IGNORECASE,
 )
 
+# One literal "<" first: the regex engine then skips to each "<" instead of trying every offset.
 _HIDDEN = re.compile(
-    r"<!--|<(script|style|noscript|template|svg|head|iframe|object)\b[^>]{0,2000}>",
+    r"<(?:!--|(script|style|noscript|template|svg|head|iframe|object)\b[^>]{0,2000}>)",
     re.IGNORECASE,
 )
 _TAG = re.compile(r"<[^>]{0,2000}>")
@@ -115,7 +116,7 @@ def visible_text(html: str) -> str:
         end_match = closer.search(html, match.end())
         pos = len(html) if end_match is None else end_match.end()
     text = _TAG.sub(" ", "".join(parts))
-    return _SPACE.sub(" ", htmllib.unescape(text)).strip()
+    return " ".join(htmllib.unescape(text).split())  # split() splits where the regex \s does
 
 
 def _title(html: str) -> str:

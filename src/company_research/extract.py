@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
+from company_research.blocks import boilerplate_sentence, content_blocks
+from company_research.blocks import clean as _clean
 from company_research.challenge import javascript_only
 from company_research.keywords import (
-    BOILERPLATE_MARKERS,
-    BOILERPLATE_SENTENCE_WORDS,
-    BOILERPLATE_SHORT_WORDS,
-    LABEL_CLASS_WORDS,
     RELATIVE_DAY_WORDS,
     RELATIVE_NUMBERS,
     RELATIVE_PATTERNS,
     RELATIVE_UNITS,
-    TITLE_CLASS_WORDS,
 )
 from company_research.models import ArticleMeta, Extraction, FeedEntry
 from company_research.structured import (
@@ -31,74 +27,36 @@ from company_research.structured import (
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "dt",
-        "dd",
-        "blockquote",
-        "figcaption",
-        "td",
-        "th",
-        "div",
-        "section",
-        "article",
-        "main",
-        "summary",
-        "address",
-        "pre",
-        "header",
-        "footer",
-        "aside",
-        "ul",
-        "ol",
-        "dl",
-        "table",
-    ]
-)
-EMIT_TAGS = BLOCK_TAGS - {"ul", "ol", "dl", "table"}
-DROP_TAGS = (
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "svg",
-    "iframe",
-    "form",
-    "button",
-    "select",
-    "nav",
-    "canvas",
-    "object",
-    "head",
-    "dialog",
-    "input",
-    "textarea",
-)
-STRONG_MARKERS = tuple(m for m in BOILERPLATE_MARKERS if len(m) > 6 or "-" in m)
-WEAK_MARKERS = frozenset(m for m in BOILERPLATE_MARKERS if m not in STRONG_MARKERS)
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 POST_KINDS = frozenset({"post"})
-MAX_BLOCKS = 2000
-WS = re.compile(r"\s+")
+CHROME_TAGS = ("nav", "header", "footer")
+CHROME_ROLES = frozenset({"navigation", "banner", "contentinfo"})
 # Characters libxml2 refuses in a tree (C0 controls but tab/newline/CR, surrogates, U+FFFE/F):
 # a page carrying one (a raw ESC from a terminal paste, a NUL) would otherwise fail to parse.
 NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_SINGLES = (*(chr(c) for c in range(32) if chr(c) not in "\t\n\r"), "\ufffe", "\uffff")
 
 
 def parse_html(html: str) -> HtmlElement | None:
     """Parse HTML leniently; None when there is nothing to parse."""
+    return _parse(_xml_safe(html))
+
+
+def _xml_safe(html: str) -> str:
+    """html without NOT_XML_CHARS (the same string when it has none, as most pages do)."""
+    try:
+        html.encode("utf-8")  # a quick test for surrogates, which cannot be encoded
+    except UnicodeEncodeError:
+        return NOT_XML_CHARS.sub("", html)
+    if any(char in html for char in _NOT_XML_SINGLES):  # each a memchr, far faster than a regex
+        return NOT_XML_CHARS.sub("", html)
+    return html
+
+
+def _parse(cleaned: str) -> HtmlElement | None:
     import lxml.html
     from lxml.etree import ParserError
 
-    cleaned = NOT_XML_CHARS.sub("", html)
     if not cleaned.strip():
         return None
     try:
@@ -116,8 +74,8 @@ def extract_page(
 ) -> Extraction:
     """Everything we derive from one HTML page, parsed once. `fetched_at` (ISO 8601) dates
     what the page says relative to when it was read ("3 days ago")."""
-    html = NOT_XML_CHARS.sub("", html)
-    root = parse_html(html)
+    html = _xml_safe(html)
+    root = _parse(html)
     if root is None:
         return Extraction(
             url=url,
@@ -130,6 +88,10 @@ def extract_page(
             organization=None,
             javascript_only=False,
         )
+    # lxml makes a Python object for an element each time one is reached (through
+    # lxml.html's Python class lookup) and frees it when nothing holds it: holding them all
+    # while we extract lets every pass below reuse them.
+    elements = list(root.iter())
     base = _base_url(root, url)
     nodes = jsonld_nodes(html) + microdata_nodes(html, root)
     organization = find_organization(nodes, site_domain)
@@ -138,7 +100,7 @@ def extract_page(
     links, content_links = _links(root, base)
     links += _schema_hints(nodes, base)
     feeds = _feed_links(root, base)
-    blocks = _content_blocks(root)
+    blocks = content_blocks(root)
     text = "\n".join(t for _tag, t in blocks)
     published = None
     if kind in POST_KINDS:
@@ -147,7 +109,7 @@ def extract_page(
             text = article_text
         published = _post_date(root, articles, meta, url, blocks, fetched_at)
     title = _clean(meta.get("og:title") or _title(root))
-    return Extraction(
+    extraction = Extraction(
         url=url,
         kind=kind,
         title=title or None,
@@ -166,10 +128,8 @@ def extract_page(
         full_text=_visible_text(root),
         alternates=_alternates(root, base),
     )
-
-
-def _clean(text: str) -> str:
-    return WS.sub(" ", text).strip()
+    del elements
+    return extraction
 
 
 def _base_url(root: HtmlElement, url: str) -> str:
@@ -207,16 +167,23 @@ def _link_text(el: HtmlElement) -> str:
             for img in el.iter("img"):
                 text = img.get("alt") or ""
                 break
-    return _clean(text)[:200]
+        text = _clean(text)
+    return text[:200]
 
 
-def _in_chrome(el: HtmlElement) -> bool:
-    for parent in el.iterancestors():
-        tag = parent.tag if isinstance(parent.tag, str) else ""
-        role = (parent.get("role") or "").lower()
-        if tag in ("nav", "header", "footer") or role in ("navigation", "banner", "contentinfo"):
-            return True
-    return False
+def _chrome_links(root: HtmlElement) -> set[HtmlElement]:
+    """The <a> elements inside navigation, a page header or footer, or an element whose role
+    says it is one (navigation, banner, contentinfo)."""
+    chrome = list(root.iter(*CHROME_TAGS))
+    chrome += [
+        el
+        for el in root.xpath("descendant-or-self::*[@role]")
+        if el.get("role").lower() in CHROME_ROLES
+    ]
+    links: set[HtmlElement] = set()
+    for el in chrome:
+        links.update(el.iterdescendants("a"))
+    return links
 
 
 def _links(
@@ -224,16 +191,22 @@ def _links(
 ) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]:
     links: list[tuple[str, str]] = []
     content: list[tuple[str, str]] = []
+    chrome = _chrome_links(root)
+    absolutes: dict[str, str | None] = {}  # href -> URL (None: not http); menus repeat links
     for el in root.iter("a"):
         href = (el.get("href") or "").strip()
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
             continue
-        absolute = urljoin(base, href).split("#")[0]
-        if urlsplit(absolute).scheme not in ("http", "https"):
+        if href not in absolutes:
+            absolute = urljoin(base, href).split("#")[0]
+            web = urlsplit(absolute).scheme in ("http", "https")
+            absolutes[href] = absolute if web else None
+        absolute = absolutes[href]
+        if absolute is None:
             continue
         pair = (absolute, _link_text(el))
         links.append(pair)
-        if not _in_chrome(el):
+        if el not in chrome:
             content.append(pair)
         if len(links) >= 3000:
             break
@@ -281,6 +254,8 @@ def _alternates(root: HtmlElement, base: str) -> tuple[tuple[str, str], ...]:
     found: dict[str, str] = {}
     for el in root.iter("link", "a"):
         lang = (el.get("hreflang") or "").strip().lower()
+        if not lang:  # most links
+            continue
         href = (el.get("href") or "").strip()
         if el.tag == "link" and "alternate" not in (el.get("rel") or "").lower().split():
             continue
@@ -291,173 +266,18 @@ def _alternates(root: HtmlElement, base: str) -> tuple[tuple[str, str], ...]:
     return tuple(found.items())[:100]
 
 
-def _is_boilerplate(el: HtmlElement) -> bool:
-    if el.get("hidden") is not None or (el.get("aria-hidden") or "").lower() == "true":
-        return True
-    style = (el.get("style") or "").replace(" ", "").lower()
-    if "display:none" in style or "visibility:hidden" in style:
-        return True
-    role = (el.get("role") or "").lower()
-    if role in ("navigation", "banner", "contentinfo", "dialog", "alertdialog", "search"):
-        return True
-    names = f"{el.get('id') or ''} {el.get('class') or ''} {el.get('aria-label') or ''}".lower()
-    if any(marker in names for marker in STRONG_MARKERS):
-        return True
-    tokens = set(re.split(r"[\s_]+", names))
-    return bool(tokens & WEAK_MARKERS)
-
-
-def _content_blocks(root: HtmlElement) -> tuple[tuple[str, str], ...]:
-    import copy
-
-    tree = copy.deepcopy(root)
-    body = tree.find("body")
-    if body is None:
-        body = tree
-    for br in body.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    doomed = [el for el in body.iter(*DROP_TAGS)]
-    doomed += [el for el in body.iter("header", "footer") if not _inside_article(el)]
-    doomed += [el for el in body.iter() if isinstance(el.tag, str) and _is_boilerplate(el)]
-    for el in doomed:
-        if el.getparent() is not None:
-            el.drop_tree()
-    blocks: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for tag, text in _walk_blocks(body):
-        if text in seen or _boilerplate_sentence(text):
-            continue
-        seen.add(text)
-        blocks.append((tag, text[:5000]))
-        if len(blocks) >= MAX_BLOCKS:
-            break
-    return tuple(blocks)
-
-
-def _walk_blocks(container: HtmlElement, depth: int = 0) -> Iterator[tuple[str, str]]:
-    """(tag, text) per run of inline content, in page order. A block element's own text and
-    inline children form a run; each block child starts a new one. So the loose
-    `<span class="title">Name</span>` of a card, beside its `<p>`, is kept, not lost."""
-    run: list[str] = [container.text or ""]
-    inline: list[HtmlElement] = []
-    tag = container.tag if container.tag in EMIT_TAGS else "div"
-    for child in container:
-        if not isinstance(child.tag, str):  # comments, processing instructions
-            run.append(child.tail or "")
-            continue
-        if depth < 200 and (child.tag in BLOCK_TAGS or _holds_blocks(child)):
-            yield from _flush(container, tag, run, inline)
-            run, inline = [], []
-            yield from _walk_blocks(child, depth + 1)
-        else:
-            run.append(child.text_content())
-            inline.append(child)
-        run.append(child.tail or "")
-    yield from _flush(container, tag, run, inline)
-
-
-def _holds_blocks(el: HtmlElement) -> bool:
-    return next(el.iterdescendants(*BLOCK_TAGS), None) is not None
-
-
-def _flush(
-    container: HtmlElement, tag: str, run: list[str], inline: list[HtmlElement]
-) -> Iterator[tuple[str, str]]:
-    text = _clean("".join(run))
-    if not text:
-        return
-    if tag not in ("h1", "h2", "h3", "h4", "h5", "h6"):
-        level = _title_level(container, run, inline, text)
-        if level:
-            tag = f"h{level}"
-    yield tag, text
-
-
-TITLE_PUNCTUATION = (".", "!", "?", ";", ",", "…")
-FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)(px|rem|em)")
-BOLD = re.compile(r"font-weight:\s*(?:bold|[6-9]00)")
-
-
-def _title_level(
-    container: HtmlElement, run: list[str], inline: list[HtmlElement], text: str
-) -> int | None:
-    """The heading level a short run is styled as (a card title, an eyebrow label, a Wix
-    "heading" paragraph), or None for body text. Sites built without h1-h6 still mark titles
-    with role=heading, title-like class names, bold-only text or a large inline font size."""
-    words = text.split()
-    if len(words) > 10 or len(text) > 90 or text.endswith(TITLE_PUNCTUATION):
-        return None
-    if not any(c.isalpha() for c in text) or text[0].isdigit():
-        return None
-    # The elements that carry exactly this text: the container when the run is all of its
-    # text, and the one inline child (and its only descendants) that holds all of the run.
-    chain: list[HtmlElement] = []
-    if _clean(container.text_content()) == text:
-        chain.append(container)
-    holders = [el for el in inline if el.text_content().strip()]
-    loose = (container.text or "").strip() or any((el.tail or "").strip() for el in inline)
-    if len(holders) == 1 and not loose and not (run and run[0].strip()):
-        el = holders[0]
-        while True:
-            chain.append(el)
-            kids = [k for k in el if isinstance(k.tag, str)]
-            if len(kids) != 1 or (el.text or "").strip() or (kids[0].tail or "").strip():
-                break
-            el = kids[0]
-    if not chain:
-        return None
-    for el in chain:
-        if (el.get("role") or "").lower() == "heading":
-            level = (el.get("aria-level") or "2").strip()
-            return int(level) if level.isdigit() and 1 <= int(level) <= 6 else 2
-    size = 0.0
-    for el in chain:
-        for value, unit in FONT_SIZE.findall((el.get("style") or "").lower()):
-            size = max(size, float(value) * (16 if unit in ("rem", "em") else 1))
-    if size >= 32:
-        return 2
-    if size >= 24:
-        return 3
-    if size >= 20:
-        return 4
-    words_in_class = {
-        w for el in chain for w in re.split(r"[\s_-]+", (el.get("class") or "").lower()) if w
-    }
-    if words_in_class & LABEL_CLASS_WORDS:
-        return 6
-    if words_in_class & TITLE_CLASS_WORDS:
-        return 4
-    bold = any(el.tag in ("strong", "b") or BOLD.search(el.get("style") or "") for el in chain)
-    if bold and chain[-1] is not container:
-        return 5
-    return None
-
-
-def _inside_article(el: HtmlElement) -> bool:
-    return any(a.tag in ("article", "main") for a in el.iterancestors() if isinstance(a.tag, str))
-
-
-def _boilerplate_sentence(text: str) -> bool:
-    lowered = text.lower()
-    if len(text) < 300 and any(word in lowered for word in BOILERPLATE_SENTENCE_WORDS):
-        return True
-    words = len(text.split())
-    short = words <= 6 or (words <= 12 and not text.endswith((".", "!", "?")))
-    return short and any(word in lowered for word in BOILERPLATE_SHORT_WORDS)
-
-
 def _visible_text(root: HtmlElement) -> str:
     """Every text node of the body outside scripts and styles, as one line."""
+    from lxml.etree import Element
+
     body = root.find("body")
     pieces = []
-    for el in (body if body is not None else root).iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in (body if body is not None else root).iter(Element):  # elements, not comments
         if el.tag not in ("script", "style", "noscript", "template") and el.text:
             pieces.append(el.text)
         if el.tail:
             pieces.append(el.tail)
-    return WS.sub(" ", " ".join(pieces)).strip()[:200_000]
+    return _clean(" ".join(pieces))[:200_000]
 
 
 def _article_text(root: HtmlElement, url: str) -> str:
@@ -478,7 +298,7 @@ def _article_text(root: HtmlElement, url: str) -> str:
     except Exception:
         return ""
     lines = [_clean(line) for line in (text or "").splitlines()]
-    return "\n".join(line for line in lines if line and not _boilerplate_sentence(line))
+    return "\n".join(line for line in lines if line and not boilerplate_sentence(line))
 
 
 def _post_date(

@@ -176,10 +176,9 @@ def _parse_jsonld(raw: str) -> list[Any]:
     text = _strip_wrappers(raw.strip())
     if not text:
         return []
-    for candidate in (text, _clean_json(text)):
-        values = _decode_values(candidate)
-        if values:
-            return values
+    values = _decode_values(text) or _decode_values(_clean_json(text))
+    if values:
+        return values
     if "&quot;" in text:  # JSON-LD that was HTML-escaped by a template
         return _decode_values(_clean_json(htmllib.unescape(text)))
     return []
