@@ -130,27 +130,53 @@ def research(
     """Crawl a company's site, store what was read, and return a fresh cited brief
     (reviews_only: re-read the review sites only and rebuild the brief on the stored crawl)."""
     domain = normalise_domain(domain_input)
-    store = open_store(settings.db_path)
-    try:
-        if settings.offline:
+    if settings.offline:
+        store = open_store(settings.db_path)
+        try:
             brief = store.latest_brief(domain)
-            if brief is None:
-                raise errors.NotResearchedError(
-                    f"{domain} has not been researched yet, and --offline forbids the network",
-                    hint=f"run `research {domain}` once online",
-                )
-            return ResearchResult(domain, brief, 0, 0, 0, ())
+        finally:
+            store.close()
+        if brief is None:
+            raise errors.NotResearchedError(
+                f"{domain} has not been researched yet, and --offline forbids the network",
+                hint=f"run `research {domain}` once online",
+            )
+        return ResearchResult(domain, brief, 0, 0, 0, ())
 
-        async def run() -> ResearchResult:
-            async with make_client(settings, transport) as client:
+    async def run() -> ResearchResult:
+        async with make_client(settings, transport) as client:
+            fetcher = Fetcher(client, settings, domain)
+            # robots.txt is asked for while the store opens (on a thread: importing
+            # sqlite-utils and migrating a new file take a round trip's time).
+            robots = None
+            if not reviews_only:
+                robots = asyncio.ensure_future(fetcher.allowed(f"https://{domain}/"))
+            try:
+                store = await asyncio.to_thread(open_store, settings.db_path)
+            except BaseException:
+                if robots is not None:
+                    robots.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await robots
+                raise
+            try:
                 return await research_company(
-                    domain, settings, store, client, progress=progress, reviews_only=reviews_only
+                    domain,
+                    settings,
+                    store,
+                    client,
+                    politeness=fetcher.politeness,
+                    progress=progress,
+                    reviews_only=reviews_only,
+                    fetcher=fetcher,
                 )
+            finally:
+                if robots is not None and not robots.done():
+                    robots.cancel()
+                store.close()
 
-        _warm_imports()
-        return asyncio.run(run())
-    finally:
-        store.close()
+    _warm_imports()
+    return asyncio.run(run())
 
 
 # Modules a crawl needs only after its first answers; imported while it waits for them.
@@ -184,9 +210,12 @@ async def research_company(
     progress: Progress | None = None,
     command: str = "research",
     reviews_only: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> ResearchResult:
     """Research one (normalised) domain with a given client and store; the library core that
-    `research` and a refresh of many companies share. Raises CrawlError; stores nothing then."""
+    `research` and a refresh of many companies share. Raises CrawlError; stores nothing then.
+    `fetcher`: one made for this domain before the store was open (robots.txt already asked
+    for); it gets the stored validators and does the crawl."""
     from company_research.reviews.collect import review_stage
     from company_research.summarise import build_brief
 
@@ -197,7 +226,10 @@ async def research_company(
         if reviews_only:
             crawl = stored_crawl(domain, store)
         else:
-            crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
+            if fetcher is None:
+                fetcher = Fetcher(client, settings, domain, politeness=politeness)
+            fetcher.use_validators(validators)
+            crawl = await _crawl(domain, settings, store, fetcher, progress)
     except errors.ResearchError as exc:
         store.log_fetches(run_id, domain, getattr(exc, "log", []))
         store.finish_run(run_id, "failed", message=str(exc))
@@ -453,17 +485,10 @@ def _facts_of(brief: dict[str, Any], sources: dict[int, str]) -> list[dict[str, 
 
 
 async def _crawl(
-    domain: str,
-    settings: Settings,
-    store: Store,
-    validators: dict[str, tuple[str | None, str | None]],
-    client: httpx.AsyncClient,
-    politeness: Politeness | None,
-    progress: Progress | None,
+    domain: str, settings: Settings, store: Store, fetcher: Fetcher, progress: Progress | None
 ) -> Crawl:
     crawl = Crawl(domain=domain, started_at=now_iso())
     say = progress or (lambda _msg: None)
-    fetcher = Fetcher(client, settings, domain, validators, politeness)
     try:
         await _crawl_with(fetcher, crawl, settings, store, say)
     except errors.ResearchError as exc:

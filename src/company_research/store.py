@@ -516,7 +516,9 @@ def open_store(path: Path | None = None) -> Store:
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(f"cannot read and write {path} (check its permissions)")
     try:
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        # check_same_thread=False: `research` opens the store on a worker thread while its
+        # first request is in flight; a Store is still used by one thread at a time.
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         # Check whose file this is before any pragma: switching another application's
         # database to WAL would already rewrite its header.
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
