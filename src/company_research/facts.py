@@ -10,6 +10,7 @@ answer as searching the whole text (tests/test_facts.py checks that on random te
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -76,7 +77,7 @@ def windows(anchor: re.Pattern[str], text: str) -> list[tuple[int, int]]:
     """Disjoint (start, end) spans of `text` around each anchor, in order. A span ends just
     before whitespace, so a word boundary at its end is one in the text too; its start needs
     no care: `Pattern.search(text, pos)` still sees the characters before `pos`."""
-    lowered = text.lower()
+    lowered = _lower(text)
     if len(lowered) != len(text):  # a letter whose lower case is longer ("İ"): no shortcut
         return [(0, len(text))]
     spans: list[tuple[int, int]] = []
@@ -89,3 +90,9 @@ def windows(anchor: re.Pattern[str], text: str) -> list[tuple[int, int]]:
         else:
             spans.append((lo, hi))
     return spans
+
+
+@functools.lru_cache(maxsize=16)
+def _lower(text: str) -> str:
+    """The page's text in lower case, made once for its five tiers, not once per tier."""
+    return text.lower()
