@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import importlib
@@ -90,7 +91,7 @@ def research(
             if not reviews_only:
                 robots = asyncio.ensure_future(fetcher.allowed(f"https://{domain}/"))
             try:
-                store = await asyncio.to_thread(open_store, settings.db_path)
+                store = await asyncio.wrap_future(_open_store_behind(settings.db_path))
             except BaseException:
                 if robots is not None:
                     robots.cancel()
@@ -113,29 +114,38 @@ def research(
                     robots.cancel()
                 store.close()
 
-    _warm_imports()
     return asyncio.run(run())
 
 
 # Modules a crawl needs only after its first answers; imported while it waits for them.
 LATER_MODULES = (
-    "protego",
     "feedparser",
     "company_research.summarise",
+    "company_research.reviews.collect",
     "company_research.render",
 )
 
 
-def _warm_imports() -> None:
-    """Import LATER_MODULES on a thread: the event loop spends the first round trips idle, and
-    a one-shot `research DOMAIN` would otherwise import them on the critical path."""
+def _open_store_behind(path: Path | None) -> concurrent.futures.Future[Store]:
+    """Open the store on a thread, and import LATER_MODULES after it: the event loop spends
+    the first round trips idle, and a one-shot `research DOMAIN` would otherwise do both on
+    its critical path. protego comes first: robots.txt is the first answer to parse."""
+    future: concurrent.futures.Future[Store] = concurrent.futures.Future()
 
-    def load() -> None:
+    def work() -> None:
+        with contextlib.suppress(ImportError):
+            importlib.import_module("protego")
+        try:
+            future.set_result(open_store(path))
+        except BaseException as exc:  # the caller re-raises it
+            future.set_exception(exc)
+            return
         for name in LATER_MODULES:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
 
-    threading.Thread(target=load, name="warm-imports", daemon=True).start()
+    threading.Thread(target=work, name="open-store", daemon=True).start()
+    return future
 
 
 async def research_company(
