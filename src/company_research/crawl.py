@@ -301,6 +301,8 @@ async def _fetch_pages(
                     f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
                 )
             return
+        # Let the requests waiting for this one's slot go out before parsing it (~10 ms).
+        await asyncio.sleep(0)
         record = _record(page, candidate.kind, crawl.domain, store)
         if record is not None and record.url not in crawl.pages:
             crawl.pages[record.url] = record

@@ -124,6 +124,7 @@ LATER_MODULES = (
     "company_research.reviews.collect",
     "company_research.render",
 )
+LATER_CALLS = (("company_research.reviews.registry", "adapters"),)  # imports every review site
 
 
 def _open_store_behind(path: Path | None) -> concurrent.futures.Future[Store]:
@@ -143,6 +144,9 @@ def _open_store_behind(path: Path | None) -> concurrent.futures.Future[Store]:
         for name in LATER_MODULES:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
+        for name, function in LATER_CALLS:
+            with contextlib.suppress(Exception):  # it runs again, and raises, where it is used
+                getattr(importlib.import_module(name), function)()
 
     threading.Thread(target=work, name="open-store", daemon=True).start()
     return future
