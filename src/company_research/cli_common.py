@@ -42,7 +42,7 @@ def settings_from(db: Path | None, resolve: list[str] | None, **kwargs: Any) -> 
     )
 
     mapping = run_library(lambda: parse_resolve_list(resolve or [], resolve_from_env()))
-    limits = run_library(limits_from_env)
+    limits: dict[str, Any] = run_library(limits_from_env)
     return Settings(
         db_path=db, resolve=mapping, resolved_only=resolved_only_from_env(), **limits, **kwargs
     )

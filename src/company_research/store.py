@@ -52,7 +52,7 @@ class StoredPage:
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["companies"].create(
+    db.table("companies").create(
         {
             "domain": str,
             "name": str,
@@ -64,7 +64,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="domain",
     )
-    db["pages"].create(
+    db.table("pages").create(
         {
             "url": str,
             "company": str,
@@ -83,9 +83,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["pages"].create_index(["company"])
-    db["pages"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
-    db["fetch_log"].create(
+    db.table("pages").create_index(["company"])
+    db.table("pages").enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db.table("fetch_log").create(
         {
             "id": int,
             "run_id": int,
@@ -99,8 +99,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["fetch_log"].create_index(["company"])
-    db["posts"].create(
+    db.table("fetch_log").create_index(["company"])
+    db.table("posts").create(
         {
             "url": str,
             "company": str,
@@ -112,8 +112,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["posts"].create_index(["company"])
-    db["facts"].create(
+    db.table("posts").create_index(["company"])
+    db.table("facts").create(
         {
             "company": str,
             "kind": str,
@@ -125,7 +125,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk=("company", "kind", "key"),
     )
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": str,
             "company": str,
@@ -144,10 +144,12 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["reviews"].create_index(["company"])
-    db["briefs"].create({"id": int, "company": str, "generated_at": str, "json": str}, pk="id")
-    db["briefs"].create_index(["company"])
-    db["runs"].create(
+    db.table("reviews").create_index(["company"])
+    db.table("briefs").create(
+        {"id": int, "company": str, "generated_at": str, "json": str}, pk="id"
+    )
+    db.table("briefs").create_index(["company"])
+    db.table("runs").create(
         {
             "id": int,
             "company": str,
@@ -168,9 +170,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 def _m002_watch(db: sqlite_utils.Database) -> None:
     """Refresh: derived facts kept with each page (a 304 reuses them), parse counts, a lock."""
-    db["pages"].add_column("derived", str)
-    db["runs"].add_column("pages_parsed", int)
-    db["locks"].create(
+    db.table("pages").add_column("derived", str)
+    db.table("runs").add_column("pages_parsed", int)
+    db.table("locks").create(
         {"name": str, "pid": int, "host": str, "started_at": str, "run_id": int}, pk="name"
     )
 
@@ -178,10 +180,10 @@ def _m002_watch(db: sqlite_utils.Database) -> None:
 def _m003_review_sites(db: sqlite_utils.Database) -> None:
     """Reviews: which page each was read on and whose voice it is (employee or customer);
     each site's rating, scale and count as last read (review_sites)."""
-    db["reviews"].add_column("page_url", str)
-    db["reviews"].add_column("kind", str)
-    db["reviews"].create_index(["company", "site"])
-    db["review_sites"].create(
+    db.table("reviews").add_column("page_url", str)
+    db.table("reviews").add_column("kind", str)
+    db.table("reviews").create_index(["company", "site"])
+    db.table("review_sites").create(
         {
             "company": str,
             "site": str,
@@ -274,11 +276,13 @@ class Store:
         return {url: (etag, lm) for url, etag, lm in self.db.execute(sql, [domain]).fetchall()}
 
     def page(self, url: str) -> StoredPage | None:
-        rows = list(self.db["pages"].rows_where("url = ?", [url]))
+        rows = list(self.db.table("pages").rows_where("url = ?", [url]))
         return _page_from_row(rows[0]) if rows else None
 
     def pages(self, domain: str) -> list[StoredPage]:
-        rows = self.db["pages"].rows_where("company = ? and gone = 0", [domain], order_by="url")
+        rows = self.db.table("pages").rows_where(
+            "company = ? and gone = 0", [domain], order_by="url"
+        )
         return [_page_from_row(r) for r in rows]
 
     def save_page(self, page: StoredPage) -> None:
@@ -346,15 +350,17 @@ class Store:
         )
 
     def facts(self, domain: str) -> list[dict[str, Any]]:
-        return list(self.db["facts"].rows_where("company = ?", [domain], order_by="rowid"))
+        return list(self.db.table("facts").rows_where("company = ?", [domain], order_by="rowid"))
 
     # -- reviews ----------------------------------------------------------------------------
     def save_review_site(self, row: dict[str, Any]) -> None:
         """A site's rating, scale and count for a company as read now (replaces the last)."""
-        self.db["review_sites"].upsert(row, pk=("company", "site"))
+        self.db.table("review_sites").upsert(row, pk=("company", "site"))
 
     def review_sites(self, domain: str) -> list[dict[str, Any]]:
-        return list(self.db["review_sites"].rows_where("company = ?", [domain], order_by="site"))
+        return list(
+            self.db.table("review_sites").rows_where("company = ?", [domain], order_by="site")
+        )
 
     def add_reviews(self, rows: list[dict[str, Any]]) -> int:
         """Insert reviews not stored yet (by id); returns how many were new."""
@@ -366,12 +372,12 @@ class Store:
             if self.db.execute("select 1 from reviews where id = ?", [r["id"]]).fetchone()
         }
         new = [r for r in rows if r["id"] not in known]
-        self.db["reviews"].insert_all(new, pk="id", ignore=True)
+        self.db.table("reviews").insert_all(new, pk="id", ignore=True)
         return len({r["id"] for r in new})
 
     def reviews(self, domain: str) -> list[dict[str, Any]]:
         return list(
-            self.db["reviews"].rows_where("company = ?", [domain], order_by="date desc, id")
+            self.db.table("reviews").rows_where("company = ?", [domain], order_by="date desc, id")
         )
 
     # -- briefs and runs ----------------------------------------------------------------
@@ -383,7 +389,7 @@ class Store:
 
     def latest_brief(self, domain: str) -> dict[str, Any] | None:
         rows = list(
-            self.db["briefs"].rows_where("company = ?", [domain], order_by="id desc", limit=1)
+            self.db.table("briefs").rows_where("company = ?", [domain], order_by="id desc", limit=1)
         )
         return json.loads(rows[0]["json"]) if rows else None
 
@@ -401,19 +407,19 @@ class Store:
         self.db.conn.execute(sql, [*values.values(), run_id])
 
     def runs(self, domain: str) -> list[dict[str, Any]]:
-        return list(self.db["runs"].rows_where("company = ?", [domain], order_by="id"))
+        return list(self.db.table("runs").rows_where("company = ?", [domain], order_by="id"))
 
     def run(self, run_id: int) -> dict[str, Any] | None:
-        rows = list(self.db["runs"].rows_where("id = ?", [run_id]))
+        rows = list(self.db.table("runs").rows_where("id = ?", [run_id]))
         return rows[0] if rows else None
 
     def refresh_runs(self) -> list[dict[str, Any]]:
         """The rows of whole refreshes (one per `research refresh`; company is null)."""
         where = "company is null and command = 'refresh'"
-        return list(self.db["runs"].rows_where(where, order_by="id"))
+        return list(self.db.table("runs").rows_where(where, order_by="id"))
 
     def fetch_log(self, run_id: int) -> list[dict[str, Any]]:
-        return list(self.db["fetch_log"].rows_where("run_id = ?", [run_id], order_by="id"))
+        return list(self.db.table("fetch_log").rows_where("run_id = ?", [run_id], order_by="id"))
 
     # -- watchlist and refresh --------------------------------------------------------------
     def watch(self, domain: str, interview_date: str | None = None) -> bool:
@@ -424,7 +430,7 @@ class Store:
             row["added_at"] = _now()
         if interview_date is not None:
             row["interview_date"] = interview_date
-        self.db["companies"].upsert(row, pk="domain")
+        self.db.table("companies").upsert(row, pk="domain")
         return not (existing and existing["watched"])
 
     def unwatch(self, domain: str) -> bool:
@@ -466,10 +472,10 @@ class Store:
         """Take the named lock, atomically; None when taken, else the holder's row.
         is_stale(row) says whether a holder's lock may be taken over (its process is gone)."""
         with self.transaction():
-            rows = list(self.db["locks"].rows_where("name = ?", [name]))
+            rows = list(self.db.table("locks").rows_where("name = ?", [name]))
             if rows and not is_stale(rows[0]):
                 return rows[0]
-            self.db["locks"].upsert(
+            self.db.table("locks").upsert(
                 {"name": name, "pid": pid, "host": host, "started_at": _now(), "run_id": None},
                 pk="name",
             )
@@ -595,16 +601,16 @@ def _migrate(store: Store) -> None:
     if existing and "migrations" not in existing:
         raise StoreError(f"{store.path} is an SQLite file but not a company-research database")
     if "migrations" not in existing:
-        db["migrations"].create({"name": str, "applied_at": str}, pk="name")
-    done = {row["name"] for row in db["migrations"].rows}
+        db.table("migrations").create({"name": str, "applied_at": str}, pk="name")
+    done = {row["name"] for row in db.table("migrations").rows}
     for name, migration in MIGRATIONS:
         if name in done:
             continue
         with store.transaction():
             migration(db)
-            db["migrations"].insert({"name": name, "applied_at": _now()})
+            db.table("migrations").insert({"name": name, "applied_at": _now()})
 
 
 def schema_version(store: Store) -> str:
-    names = [row["name"] for row in store.db["migrations"].rows_where(order_by="name")]
+    names = [row["name"] for row in store.db.table("migrations").rows_where(order_by="name")]
     return names[-1] if names else "none"

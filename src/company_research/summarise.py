@@ -398,13 +398,13 @@ def _posts(crawl: Crawl, book: SourceBook, site_name: str | None) -> list[dict[s
     posts: dict[str, dict[str, Any]] = {}
     post_pages = {p.url: p for p in crawl.pages.values() if p.kind == "post"}
     for feed_url, feed in crawl.feeds.items():
-        page, entries = feed.page, feed.entries
+        response, entries = feed.page, feed.entries
         text = feed_text(entries)
         for entry in entries:
             if entry.url in post_pages:
                 continue  # the page itself is the better source
             summary = _one_line(entry.summary or "")
-            source = book.cite(feed_url, feed.title, "feed", page.fetched_at, text)
+            source = book.cite(feed_url, feed.title, "feed", response.fetched_at, text)
             posts.setdefault(
                 entry.url,
                 {
