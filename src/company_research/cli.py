@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -13,8 +12,16 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperCommand
 
-from company_research import __version__
-from company_research.errors import EXIT_USAGE, ResearchError, UsageError
+from company_research import __version__, cli_watch
+from company_research.cli_common import (
+    DbOption,
+    ResolveOption,
+    err,
+    run_library,
+    settings_from,
+    write_output,
+)
+from company_research.errors import EXIT_USAGE, UsageError
 
 COMMANDS = (
     "brief",
@@ -71,10 +78,6 @@ class LetterFormat(str, Enum):
     json = "json"
 
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="SQLite store [default: $RESEARCH_DB, else the user data dir]"),
-]
 FormatOption = Annotated[
     Format | None,
     typer.Option(
@@ -82,14 +85,6 @@ FormatOption = Annotated[
         "-f",
         help="text (default on a terminal), md (default when piped), html, json, "
         "pdf (needs --output and the pdf extra)",
-    ),
-]
-ResolveOption = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--resolve",
-        metavar="HOST=BASE_URL",
-        help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)",
     ),
 ]
 ResumeOption = Annotated[
@@ -166,18 +161,18 @@ def company(
     from company_research.pipeline import research
 
     if reviews_only and (no_reviews or offline):
-        _err("error: --reviews-only cannot be combined with --no-reviews or --offline")
+        err("error: --reviews-only cannot be combined with --no-reviews or --offline")
         raise typer.Exit(EXIT_USAGE)
-    settings = _settings(
+    settings = settings_from(
         db, resolve, max_pages=max_pages, reviews=not no_reviews, fresh=fresh, offline=offline
     )
     _check_output(fmt, output)
     _check_resume(resume)
-    result = _run(
+    result = run_library(
         lambda: research(domain, settings, progress=_progress(), reviews_only=reviews_only)
     )
     for notice in result.notices:
-        _err(f"note: {notice}")
+        err(f"note: {notice}")
     _emit(_personalise(result.brief, settings, resume, llm_model), fmt, output, paper)
 
 
@@ -193,10 +188,10 @@ def brief(
 ) -> None:
     from company_research.pipeline import stored_brief
 
-    settings = _settings(db, None)
+    settings = settings_from(db, None)
     _check_output(fmt, output)
     _check_resume(resume)
-    stored = _run(lambda: stored_brief(domain, settings))
+    stored = run_library(lambda: stored_brief(domain, settings))
     _emit(_personalise(stored, settings, resume, llm_model), fmt, output, paper)
 
 
@@ -219,14 +214,14 @@ def letter(
     from company_research.letter import render_letter
     from company_research.present import thank_you_letter
 
-    settings = _settings(db, None)
+    settings = settings_from(db, None)
     _check_resume(resume)
-    draft = _run(
+    draft = run_library(
         lambda: thank_you_letter(
             domain, settings, interviewer=interviewer, role=role, resume=resume
         )
     )
-    _write(render_letter(draft, fmt.value), output)
+    write_output(render_letter(draft, fmt.value), output)
 
 
 @app.command("compare", help="Show 2 or 3 stored companies side by side.")
@@ -245,11 +240,11 @@ def compare(
     from company_research.compare import render_comparison
     from company_research.present import comparison
 
-    settings = _settings(db, None)
-    table = _run(lambda: comparison(domains, settings))
+    settings = settings_from(db, None)
+    table = run_library(lambda: comparison(domains, settings))
     chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
     width = min(os.get_terminal_size().columns, 160) if sys.stdout.isatty() else 120
-    _write(render_comparison(table, chosen, width=width), output)
+    write_output(render_comparison(table, chosen, width=width), output)
 
 
 @app.command("demo", help="Research a bundled sample company served on a loopback port.")
@@ -265,9 +260,9 @@ def demo(
 ) -> None:
     from company_research.demo import run_demo
 
-    result = _run(lambda: run_demo(company_domain, db, progress=_progress()))
+    result = run_library(lambda: run_demo(company_domain, db, progress=_progress()))
     for notice in result.notices:
-        _err(f"note: {notice}")
+        err(f"note: {notice}")
     _emit(result.brief, fmt, output)
 
 
@@ -295,10 +290,10 @@ def reviews_import(
 ) -> None:
     from company_research.reviews.importer import import_review_page
 
-    settings = _settings(db, None)
-    result = _run(lambda: import_review_page(domain, page, settings, site=site, url=url))
+    settings = settings_from(db, None)
+    result = run_library(lambda: import_review_page(domain, page, settings, site=site, url=url))
     rating = f"{result.rating:g}/{result.scale:g}" if result.rating is not None else "no rating"
-    _err(
+    err(
         f"imported {result.site} ({rating}): {result.reviews_read} reviews read, "
         f"{result.reviews_new} new"
     )
@@ -314,244 +309,23 @@ def search(
     from company_research.store import open_store
     from company_research.textsafe import clean_text
 
-    store = _run(lambda: open_store(_settings(db, None).db_path))
+    store = run_library(lambda: open_store(settings_from(db, None).db_path))
     try:
         hits = store.search(query, limit=limit)
     finally:
         store.close()
     if not hits:
-        _err(f"no stored page matches {query!r}")
+        err(f"no stored page matches {query!r}")
         raise typer.Exit(1)
     for hit in hits:
         print(f"{hit['company']}  {clean_text(hit['url'])}")
         print(f"    {clean_text(hit['title'] or '')}: {clean_text(hit['snippet'] or '')}")
 
 
-watch_app = typer.Typer(
-    name="watch",
-    help="The watchlist: the companies `research refresh` keeps fresh.",
-    no_args_is_help=True,
-    rich_markup_mode=None,
-)
-app.add_typer(watch_app, name="watch")
-
-
-class DigestFormat(str, Enum):
-    text = "text"
-    md = "md"
-    json = "json"
-
-
-class ListFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-class Method(str, Enum):
-    cron = "cron"
-    systemd = "systemd"
-
-
-@watch_app.command("add", help="Watch companies, named as arguments and/or listed in --from FILE.")
-def watch_add(
-    domains: Annotated[
-        list[str] | None, typer.Argument(metavar="DOMAIN...", help="Companies to watch")
-    ] = None,
-    from_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--from", metavar="FILE", help="One domain a line, or a CSV with a 'domain' column"
-        ),
-    ] = None,
-    interview: Annotated[
-        str | None,
-        typer.Option(
-            "--interview",
-            metavar="YYYY-MM-DD",
-            help="Interview date: refreshed the day before, however fresh",
-        ),
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    from company_research import watch
-
-    settings = _settings(db, None)
-    added = _run(
-        lambda: watch.add(settings, domains or [], from_file=from_file, interview=interview)
-    )
-    for item in added:
-        print(f"{'watching' if item.new else 'already watching'} {item.domain}")
-    if interview:
-        print(f"interview on {interview}: refreshed the day before")
-
-
-@watch_app.command("list", help="The watched companies: last refresh, status, age, interviews.")
-def watch_list(
-    db: DbOption = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", "-f", help="text or json")] = (
-        ListFormat.text
-    ),
-) -> None:
-    from datetime import UTC, datetime
-
-    from company_research import watch
-
-    found = _run(lambda: watch.list_entries(_settings(db, None)))
-    if fmt is ListFormat.json:
-        rows = [
-            {
-                "domain": e.domain,
-                "name": e.name,
-                "last_refresh": e.last_attempt.isoformat() if e.last_attempt else None,
-                "last_ok": e.last_ok.isoformat() if e.last_ok else None,
-                "status": e.status,
-                "interview": e.interview.isoformat() if e.interview else None,
-            }
-            for e in found
-        ]
-        print(json.dumps(rows, indent=2))
-        return
-    if not found:
-        _err("the watchlist is empty; add companies with `research watch add DOMAIN`")
-        return
-    sys.stdout.write(watch.render_list(found, datetime.now(UTC)))
-
-
-@watch_app.command("remove", help="Stop watching companies (what was stored is kept).")
-def watch_remove(
-    domains: Annotated[
-        list[str], typer.Argument(metavar="DOMAIN...", help="Companies to stop watching")
-    ],
-    db: DbOption = None,
-) -> None:
-    from company_research import watch
-
-    for domain in _run(lambda: watch.remove(_settings(db, None), domains)):
-        print(f"stopped watching {domain}")
-
-
-@app.command("refresh", help="Refresh the watched companies that are due; print what changed.")
-def refresh_command(
-    db: DbOption = None,
-    resolve: ResolveOption = None,
-    stale_after: Annotated[
-        str, typer.Option("--stale-after", help="Refresh data older than this (7d, 12h, 2w)")
-    ] = "7d",
-    everything: Annotated[
-        bool, typer.Option("--all", help="Refresh every watched company, however fresh")
-    ] = False,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Refetch everything; ignore stored ETag/Last-Modified")
-    ] = False,
-    concurrency: Annotated[
-        int,
-        typer.Option(
-            "--concurrency", min=1, max=32, help="Companies at a time (each host stays polite)"
-        ),
-    ] = 4,
-    fmt: Annotated[
-        DigestFormat | None,
-        typer.Option("--format", "-f", help="text (default on a terminal), md (piped), json"),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the digest to FILE")
-    ] = None,
-    max_pages: Annotated[
-        int, typer.Option("--max-pages", min=1, max=500, help="Most pages per company")
-    ] = 40,
-) -> None:
-    from company_research.refresh import BarReporter, LogReporter, refresh
-    from company_research.render import render_digest
-    from company_research.watch import parse_duration
-
-    stale = _run(lambda: parse_duration(stale_after))
-    settings = _settings(db, resolve, fresh=fresh, max_pages=max_pages)
-    reporter = BarReporter() if sys.stderr.isatty() else LogReporter()
-    digest = _run(
-        lambda: refresh(
-            settings,
-            stale_after=stale,
-            everything=everything,
-            concurrency=concurrency,
-            reporter=reporter,
-        )
-    )
-    totals = digest.totals()
-    _err(
-        f"refreshed {len(digest.companies)} of {digest.considered} watched "
-        f"({len(digest.failed)} failed): {totals['requests']} requests, "
-        f"{totals['bytes']:,} bytes, {totals['pages_not_modified']} unchanged (304), "
-        f"{totals['pages_parsed']} parsed"
-    )
-    chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
-    _write(render_digest(digest.to_json(), chosen), output)
-    raise typer.Exit(digest.exit_code)
-
-
-@app.command("schedule", help="Print (or --install) a cron / systemd timer entry for refresh.")
-def schedule_command(
-    every: Annotated[
-        str, typer.Option("--every", help="daily, weekly, hourly, or a cron expression")
-    ] = "daily",
-    install: Annotated[bool, typer.Option("--install", help="Install it for this user")] = False,
-    uninstall: Annotated[bool, typer.Option("--uninstall", help="Remove it again")] = False,
-    method: Annotated[
-        Method | None,
-        typer.Option("--with", help="cron or systemd [default: systemd where it runs]"),
-    ] = None,
-    db: DbOption = None,
-) -> None:
-    from company_research import schedule
-    from company_research.store import default_db_path
-
-    if install and uninstall:
-        _err("error: give --install or --uninstall, not both")
-        raise typer.Exit(EXIT_USAGE)
-    chosen = method.value if method else schedule.default_method()
-    if uninstall:
-        for line in _run(lambda: schedule.uninstall(chosen)):
-            print(line)
-        return
-    plan = _run(lambda: schedule.make_schedule(every, db or default_db_path()))
-    if not install:
-        sys.stdout.write(schedule.describe(plan))
-        return
-    for line in _run(lambda: schedule.install(plan, chosen)):
-        print(line)
-
-
-def _settings(db: Path | None, resolve: list[str] | None, **kwargs: Any) -> Any:
-    from company_research.scope import parse_resolve_list
-    from company_research.settings import (
-        Settings,
-        limits_from_env,
-        resolve_from_env,
-        resolved_only_from_env,
-    )
-
-    mapping = _run(lambda: parse_resolve_list(resolve or [], resolve_from_env()))
-    limits = _run(limits_from_env)
-    return Settings(
-        db_path=db, resolve=mapping, resolved_only=resolved_only_from_env(), **limits, **kwargs
-    )
-
-
-def _run(call: Any) -> Any:
-    """Call the library; turn its errors into one line on stderr and the documented exit code."""
-    try:
-        return call()
-    except ResearchError as exc:
-        _err(f"{'error' if exc.exit_code else 'note'}: {exc}")
-        raise typer.Exit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        _err("interrupted: nothing from this run was stored; the last good data is intact")
-        raise typer.Exit(130) from None
-
-
 def _progress() -> Any:
     if not sys.stderr.isatty():
         return None
-    return lambda message: _err(f"… {message}")
+    return lambda message: err(f"… {message}")
 
 
 def _personalise(
@@ -561,11 +335,11 @@ def _personalise(
         return brief_data
     from company_research.present import personalise
 
-    brief_data, notes = _run(
+    brief_data, notes = run_library(
         lambda: personalise(brief_data, settings, resume=resume, llm_model=llm_model)
     )
     for note in notes:
-        _err(f"note: {note}")
+        err(f"note: {note}")
     return brief_data
 
 
@@ -574,13 +348,13 @@ def _check_resume(resume: Path | None) -> None:
     if resume is not None:
         from company_research.resume import check_resume_file
 
-        _run(lambda: check_resume_file(resume))
+        run_library(lambda: check_resume_file(resume))
 
 
 def _check_output(fmt: Format | None, output: Path | None) -> None:
     """Refuse before any work what cannot be written: a PDF needs --output or a pipe."""
     if fmt is Format.pdf and output is None and sys.stdout.isatty():
-        _err("error: --format pdf writes a binary file: add --output FILE")
+        err("error: --format pdf writes a binary file: add --output FILE")
         raise typer.Exit(EXIT_USAGE)
 
 
@@ -596,9 +370,9 @@ def _emit(
         try:
             data = render_pdf(brief_data, paper.value)
         except RuntimeError as exc:
-            _err(f"error: {exc}")
+            err(f"error: {exc}")
             raise typer.Exit(EXIT_USAGE) from None
-        _write(data, output)
+        write_output(data, output)
         return
     chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
     color = (
@@ -608,31 +382,10 @@ def _emit(
         and not os.environ.get("NO_COLOR")
     )
     width = max(40, min(shutil.get_terminal_size((100, 24)).columns, 110))
-    _write(render_brief(brief_data, chosen, color=color, width=width), output)
+    write_output(render_brief(brief_data, chosen, color=color, width=width), output)
 
 
-def _write(content: str | bytes, output: Path | None) -> None:
-    """Print to stdout, or write FILE atomically (a temp file renamed into place)."""
-    if output is None:
-        if isinstance(content, bytes):
-            sys.stdout.buffer.write(content)
-            sys.stdout.flush()
-        else:
-            sys.stdout.write(content if content.endswith("\n") else content + "\n")
-        return
-    tmp = output.with_name(output.name + ".tmp")
-    data = content if isinstance(content, bytes) else content.encode("utf-8")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(output)
-    except OSError as exc:
-        _err(f"error: cannot write {output}: {exc.strerror}")
-        raise typer.Exit(EXIT_USAGE) from None
-    _err(f"wrote {output}")
-
-
-def _err(message: str) -> None:
-    print(message, file=sys.stderr)
+cli_watch.register(app)
 
 
 def main() -> None:
@@ -643,5 +396,28 @@ def main() -> None:
     try:
         app(args=args, prog_name="research", standalone_mode=True)
     except UsageError as exc:  # raised outside a command (should not happen, but never a traceback)
-        _err(f"error: {exc}")
-        sys.exit(EXIT_USAGE)
+        err(f"error: {exc}")
+        _leave(EXIT_USAGE)
+    except SystemExit as exc:  # how click ends every run, success included
+        _leave(exc.code)
+
+
+def _leave(code: object) -> None:
+    """End the process without tearing the interpreter down (~50-90 ms of freeing modules,
+    more than a brief takes to build). Everything is already done: the store is committed
+    and closed, files written are closed; only the standard streams still need flushing."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message") prints the message and exits 1, as Python itself does
+        err(str(code))
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # `research ... | head` stopped reading: nothing is lost
+            pass
+        except (OSError, ValueError):  # a full disk under `> file`: say it did not work
+            status = status or 1
+    os._exit(status)

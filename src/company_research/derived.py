@@ -4,7 +4,7 @@ on refresh reuses them without parsing the page again."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, fields
+from dataclasses import fields, is_dataclass
 from typing import Any
 
 from company_research import __version__
@@ -32,7 +32,26 @@ SHAPE = _shape()
 
 
 def dump_extraction(extraction: Extraction) -> str:
-    return json.dumps({"shape": SHAPE, "extraction": asdict(extraction)}, ensure_ascii=False)
+    return _dumps({"shape": SHAPE, "extraction": extraction})
+
+
+def _dumps(payload: dict[str, Any]) -> str:
+    """JSON of dataclasses holding tuples and dicts, as `asdict` would give, without its deep
+    copy of every tuple (json writes tuples as lists itself): a page's links and blocks made
+    `asdict` most of the cost of storing it."""
+    return json.dumps(payload, ensure_ascii=False, default=_fields_of)
+
+
+def _fields_of(value: Any) -> dict[str, Any]:
+    names = _FIELD_NAMES.get(type(value))
+    if names is None:
+        if not is_dataclass(value) or isinstance(value, type):
+            raise TypeError(f"cannot store {type(value).__name__}")
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    return {name: getattr(value, name) for name in names}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 def load_extraction(data: str | None) -> Extraction | None:
@@ -51,8 +70,7 @@ def load_extraction(data: str | None) -> Extraction | None:
 
 
 def dump_feed(title: str | None, entries: list[FeedEntry]) -> str:
-    payload = {"title": title, "entries": [asdict(e) for e in entries]}
-    return json.dumps({"shape": SHAPE, "feed": payload}, ensure_ascii=False)
+    return _dumps({"shape": SHAPE, "feed": {"title": title, "entries": entries}})
 
 
 def load_feed(data: str | None) -> tuple[str | None, list[FeedEntry]] | None:
@@ -67,7 +85,7 @@ def load_feed(data: str | None) -> tuple[str | None, list[FeedEntry]] | None:
 
 
 def dump_sitemap(sitemap: Sitemap) -> str:
-    return json.dumps({"shape": SHAPE, "sitemap": asdict(sitemap)}, ensure_ascii=False)
+    return _dumps({"shape": SHAPE, "sitemap": sitemap})
 
 
 def load_sitemap(data: str | None) -> Sitemap | None:

@@ -58,11 +58,15 @@ _ANCHOR_TO_KIND = {text: kind for kind, texts in KIND_ANCHORS.items() for text i
 
 def fold(text: str) -> str:
     """Lower case without accents, for matching slugs and link text in any language."""
+    if text.isascii():  # most slugs and link texts: nothing to decompose
+        return text.lower().strip()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
 _FOLDED_ANCHORS = {fold(text): kind for text, kind in _ANCHOR_TO_KIND.items()}
+# One-word anchors longer than four letters, which also count inside a longer link text.
+_ANCHOR_WORDS = tuple((w, k) for w, k in _FOLDED_ANCHORS.items() if len(w) > 4 and " " not in w)
 
 
 def page_url_ok(url: str, domain: str) -> bool:
@@ -127,9 +131,11 @@ def kind_of(url: str, anchor: str = "") -> tuple[str | None, float, str]:
     if last in _SLUG_TO_KIND:
         depth_penalty = 0.3 * (len(segments) - 1)
         return _SLUG_TO_KIND[last], 2.5 - depth_penalty, f"URL {parts.path}"
-    for word, kind in _FOLDED_ANCHORS.items():
-        if len(word) > 4 and word in text.split(" ") and len(text) < 40:
-            return kind, 1.5, f"link text {anchor!r}"
+    if len(text) < 40:
+        words = set(text.split(" "))
+        for word, kind in _ANCHOR_WORDS:
+            if word in words:
+                return kind, 1.5, f"link text {anchor!r}"
     return None, 0.0, ""
 
 

@@ -150,6 +150,10 @@ class Fetcher:
         self.notices: list[str] = []
         self.politeness = politeness or Politeness(settings)
 
+    def use_validators(self, validators: dict[str, tuple[str | None, str | None]]) -> None:
+        """ETag/Last-Modified per URL for conditional requests (ignored with --fresh)."""
+        self.validators = {} if self.settings.fresh else dict(validators)
+
     def _host(self, host: str) -> _HostState:
         return self.politeness.host(host)
 

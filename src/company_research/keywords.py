@@ -164,6 +164,8 @@ FOUNDED_PATTERNS = (
     r"\bopgericht\b[^.;:]{0,40}?\bin " + _YEAR,
     r"\bfondat[ao]\b[^.;:]{0,40}?\bnel " + _YEAR,
 )
+# Inside every match of the founding patterns (facts.py searches near it, in lower case).
+FOUNDED_ANCHOR = r"(?:18|19|20)\d\d\b"
 # Weaker: "since 1987" is often the founding year, but also "profitable since 2016".
 FOUNDED_WEAK_PATTERNS = (
     r"\b(?:since|seit|depuis|desde) " + _YEAR + r"[^.;:]{0,60}?\b(?:we|wir|nous|nosotros)\b",
@@ -182,6 +184,8 @@ HQ_PATTERNS = (
     r"\b(?i:sede) (?:central )?(?:está )?en " + _PLACE,
     r"\bcon sede a " + _PLACE,
 )
+# Inside every match of HQ_PATTERNS, lower-cased (facts.py).
+HQ_ANCHOR = r"headquarter|\bhq\b|based|basé|sitz|siège|sede"
 # A postal address line: "69002 Lyon", "86150 Augsburg", "28004 Madrid".
 _STREET = (
     r"(?i:rue|avenue|av\.|boulevard|bd|quai|chemin|place|allée|straße|strasse|str\.|weg|platz|"
@@ -193,6 +197,8 @@ POSTCODE_CITY = (
     r"(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z]{2}) \d{5}\b",  # "Portland, OR 97214"
 )
 
+POSTCODE_ANCHOR = r"\d{4}"  # inside every match of POSTCODE_CITY
+
 # Phrases stating a head count.
 EMPLOYEE_PATTERNS = (
     r"(?P<count>\d[\d,.]*\+?) (?:employees|people|team members|staff|colleagues|humans)",
@@ -201,6 +207,11 @@ EMPLOYEE_PATTERNS = (
     r"(?P<count>\d[\d  .]*\+?) (?:salariés|collaborateurs|collaboratrices|employés|personnes)",
     r"(?P<count>\d[\d.]*\+?) (?:empleados|trabajadores|personas)",
     r"(?P<count>\d[\d.]*\+?) (?:medewerkers|dipendenti)",
+)
+# Inside every match of EMPLOYEE_PATTERNS, lower-cased (facts.py).
+EMPLOYEE_ANCHOR = (
+    r"employees|people|team|staff|colleagues|humans|mitarbeit|beschäftigte|salariés|"
+    r"collaborat|employés|personnes|empleados|trabajadores|personas|medewerkers|dipendenti"
 )
 
 # Boilerplate markers: elements whose id/class/aria-label contain these are not content.

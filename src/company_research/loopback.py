@@ -166,6 +166,7 @@ class SiteHandler(BaseHTTPRequestHandler):
             body = page_404.read_bytes() if page_404.is_file() else b"<h1>Not found</h1>"
             self._send(404, body, "text/html; charset=utf-8", head=head, site=site, path=rest)
             return
+        assert isinstance(target, Path)  # "add-slash" and None were answered above
         body = target.read_bytes()
         ctype = config.get("content_types", {}).get(rest) or _content_type(target, body)
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'  # noqa: S324 (a cache tag)

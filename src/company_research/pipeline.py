@@ -3,108 +3,47 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import hashlib
 import importlib
 import threading
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
-from company_research.derived import (
-    dump_extraction,
-    dump_feed,
-    dump_sitemap,
-    load_extraction,
-    load_feed,
-    load_sitemap,
+from company_research.crawl import (  # FeedRecord, PageRecord: re-exported for callers
+    Crawl,
+    FeedRecord,
+    PageRecord,
+    Progress,
+    crawl_site,
+    stored_crawl,
 )
-from company_research.discover import (
-    choose_pages,
-    kind_of,
-    language_home,
-    post_links,
-    rank_candidates,
-)
-from company_research.extract import extract_page, feed_text, parse_feed
-from company_research.fetch import (
-    FEED_TYPES,
-    SITEMAP_TYPES,
-    Fetcher,
-    FetchRecord,
-    Politeness,
-    make_client,
-    now_iso,
-)
-from company_research.models import (
-    Candidate,
-    Extraction,
-    FeedEntry,
-    FetchedPage,
-    Sitemap,
-    SitemapEntry,
-)
-from company_research.scope import (
-    canonical_url,
-    host_of,
-    in_scope,
-    is_private_address,
-    normalise_domain,
-)
+from company_research.derived import dump_extraction, dump_feed, dump_sitemap
+from company_research.extract import feed_text
+from company_research.fetch import Fetcher, Politeness, make_client, now_iso
+from company_research.models import FetchedPage
+from company_research.scope import normalise_domain
 from company_research.settings import Settings
-from company_research.sitemaps import parse_sitemap, robots_sitemaps
 from company_research.store import Store, StoredPage, default_db_path, open_store
 
 if TYPE_CHECKING:
     import httpx
 
-Progress = Callable[[str], None]
-
-
-@dataclass
-class PageRecord:
-    """A page of this crawl: what was fetched (or reused on 304) and what it says."""
-
-    url: str
-    kind: str
-    fetched_at: str
-    status: int
-    content_type: str
-    etag: str | None
-    last_modified: str | None
-    html: str
-    extraction: Extraction
-    not_modified: bool = False
-    parsed: bool = True  # False: a 304 reused the stored extraction
-    reused: bool = False  # the fetch failed; this is the stored copy, left as it was
-
-
-@dataclass(frozen=True)
-class FeedRecord:
-    """A feed of this crawl and its entries (in scope only)."""
-
-    page: FetchedPage
-    title: str | None
-    entries: list[FeedEntry]
-    parsed: bool = True  # False: a 304 reused the stored entries
-
-
-@dataclass
-class Crawl:
-    """Everything one crawl gathered, before it is stored."""
-
-    domain: str
-    started_at: str
-    pages: dict[str, PageRecord] = field(default_factory=dict)
-    feeds: dict[str, FeedRecord] = field(default_factory=dict)
-    # sitemaps read: url -> (response, parsed sitemap, parsed now rather than reused on 304)
-    sitemaps: dict[str, tuple[FetchedPage, Sitemap, bool]] = field(default_factory=dict)
-    log: list[FetchRecord] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
-    requests_made: int = 0
-    reviews: Any = None  # reviews.collect.Harvest when the reviews stage ran
+__all__ = [
+    "Crawl",
+    "FeedRecord",
+    "PageRecord",
+    "Progress",
+    "ResearchResult",
+    "rebuild_brief",
+    "research",
+    "research_company",
+    "stored_brief",
+    "stored_crawl",
+]
 
 
 @dataclass(frozen=True)
@@ -130,48 +69,87 @@ def research(
     """Crawl a company's site, store what was read, and return a fresh cited brief
     (reviews_only: re-read the review sites only and rebuild the brief on the stored crawl)."""
     domain = normalise_domain(domain_input)
-    store = open_store(settings.db_path)
-    try:
-        if settings.offline:
+    if settings.offline:
+        store = open_store(settings.db_path)
+        try:
             brief = store.latest_brief(domain)
-            if brief is None:
-                raise errors.NotResearchedError(
-                    f"{domain} has not been researched yet, and --offline forbids the network",
-                    hint=f"run `research {domain}` once online",
-                )
-            return ResearchResult(domain, brief, 0, 0, 0, ())
+        finally:
+            store.close()
+        if brief is None:
+            raise errors.NotResearchedError(
+                f"{domain} has not been researched yet, and --offline forbids the network",
+                hint=f"run `research {domain}` once online",
+            )
+        return ResearchResult(domain, brief, 0, 0, 0, ())
 
-        async def run() -> ResearchResult:
-            async with make_client(settings, transport) as client:
+    async def run() -> ResearchResult:
+        async with make_client(settings, transport) as client:
+            fetcher = Fetcher(client, settings, domain)
+            # robots.txt is asked for while the store opens (on a thread: importing
+            # sqlite-utils and migrating a new file take a round trip's time).
+            robots = None
+            if not reviews_only:
+                robots = asyncio.ensure_future(fetcher.allowed(f"https://{domain}/"))
+            try:
+                store = await asyncio.wrap_future(_open_store_behind(settings.db_path))
+            except BaseException:
+                if robots is not None:
+                    robots.cancel()
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await robots
+                raise
+            try:
                 return await research_company(
-                    domain, settings, store, client, progress=progress, reviews_only=reviews_only
+                    domain,
+                    settings,
+                    store,
+                    client,
+                    politeness=fetcher.politeness,
+                    progress=progress,
+                    reviews_only=reviews_only,
+                    fetcher=fetcher,
                 )
+            finally:
+                if robots is not None and not robots.done():
+                    robots.cancel()
+                store.close()
 
-        _warm_imports()
-        return asyncio.run(run())
-    finally:
-        store.close()
+    return asyncio.run(run())
 
 
 # Modules a crawl needs only after its first answers; imported while it waits for them.
 LATER_MODULES = (
-    "protego",
     "feedparser",
     "company_research.summarise",
+    "company_research.reviews.collect",
     "company_research.render",
 )
+LATER_CALLS = (("company_research.reviews.registry", "adapters"),)  # imports every review site
 
 
-def _warm_imports() -> None:
-    """Import LATER_MODULES on a thread: the event loop spends the first round trips idle, and
-    a one-shot `research DOMAIN` would otherwise import them on the critical path."""
+def _open_store_behind(path: Path | None) -> concurrent.futures.Future[Store]:
+    """Open the store on a thread, and import LATER_MODULES after it: the event loop spends
+    the first round trips idle, and a one-shot `research DOMAIN` would otherwise do both on
+    its critical path. protego comes first: robots.txt is the first answer to parse."""
+    future: concurrent.futures.Future[Store] = concurrent.futures.Future()
 
-    def load() -> None:
+    def work() -> None:
+        with contextlib.suppress(ImportError):
+            importlib.import_module("protego")
+        try:
+            future.set_result(open_store(path))
+        except BaseException as exc:  # the caller re-raises it
+            future.set_exception(exc)
+            return
         for name in LATER_MODULES:
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
+        for name, function in LATER_CALLS:
+            with contextlib.suppress(Exception):  # it runs again, and raises, where it is used
+                getattr(importlib.import_module(name), function)()
 
-    threading.Thread(target=load, name="warm-imports", daemon=True).start()
+    threading.Thread(target=work, name="open-store", daemon=True).start()
+    return future
 
 
 async def research_company(
@@ -184,9 +162,12 @@ async def research_company(
     progress: Progress | None = None,
     command: str = "research",
     reviews_only: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> ResearchResult:
     """Research one (normalised) domain with a given client and store; the library core that
-    `research` and a refresh of many companies share. Raises CrawlError; stores nothing then."""
+    `research` and a refresh of many companies share. Raises CrawlError; stores nothing then.
+    `fetcher`: one made for this domain before the store was open (robots.txt already asked
+    for); it gets the stored validators and does the crawl."""
     from company_research.reviews.collect import review_stage
     from company_research.summarise import build_brief
 
@@ -197,7 +178,10 @@ async def research_company(
         if reviews_only:
             crawl = stored_crawl(domain, store)
         else:
-            crawl = await _crawl(domain, settings, store, validators, client, politeness, progress)
+            if fetcher is None:
+                fetcher = Fetcher(client, settings, domain, politeness=politeness)
+            fetcher.use_validators(validators)
+            crawl = await crawl_site(domain, settings, store, fetcher, progress)
     except errors.ResearchError as exc:
         store.log_fetches(run_id, domain, getattr(exc, "log", []))
         store.finish_run(run_id, "failed", message=str(exc))
@@ -253,40 +237,6 @@ def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
             f"no brief stored for {domain}", hint=f"run `research {domain}` first"
         )
     return brief
-
-
-def stored_crawl(domain: str, store: Store) -> Crawl:
-    """The last crawl of a company rebuilt from the store (no network): its pages re-extracted
-    from their stored HTML, its feeds re-parsed. NotResearchedError when there is none."""
-    crawl = Crawl(domain=domain, started_at=now_iso())
-    for stored in store.pages(domain):
-        if stored.kind == "reviews":
-            continue
-        if stored.kind == "feed":
-            title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)
-            page = FetchedPage(
-                url=stored.url, requested_url=stored.url, status=stored.status,
-                content_type=stored.content_type, body=b"", text="", fetched_at=stored.fetched_at,
-                elapsed_ms=0, etag=stored.etag, last_modified=stored.last_modified,
-                not_modified=True,
-            )  # fmt: skip
-            entries = [e for e in entries if in_scope(e.url, domain)]
-            if entries:
-                crawl.feeds[stored.url] = FeedRecord(page, title or stored.title, entries)
-            continue
-        crawl.pages[stored.url] = PageRecord(
-            url=stored.url, kind=stored.kind, fetched_at=stored.fetched_at, status=stored.status,
-            content_type=stored.content_type, etag=stored.etag,
-            last_modified=stored.last_modified, html=stored.html,
-            extraction=extract_page(stored.url, stored.html, stored.kind, domain),
-            not_modified=True,
-        )  # fmt: skip
-    if not crawl.pages:
-        raise errors.NotResearchedError(
-            f"{domain} has no stored crawl to rebuild the brief on",
-            hint=f"run `research {domain}` first",
-        )
-    return crawl
 
 
 def rebuild_brief(
@@ -450,380 +400,3 @@ def _facts_of(brief: dict[str, Any], sources: dict[int, str]) -> list[dict[str, 
                 }
             )
     return facts
-
-
-async def _crawl(
-    domain: str,
-    settings: Settings,
-    store: Store,
-    validators: dict[str, tuple[str | None, str | None]],
-    client: httpx.AsyncClient,
-    politeness: Politeness | None,
-    progress: Progress | None,
-) -> Crawl:
-    crawl = Crawl(domain=domain, started_at=now_iso())
-    say = progress or (lambda _msg: None)
-    fetcher = Fetcher(client, settings, domain, validators, politeness)
-    try:
-        await _crawl_with(fetcher, crawl, settings, store, say)
-    except errors.ResearchError as exc:
-        exc.log = fetcher.log  # type: ignore[attr-defined]
-        raise
-    finally:
-        crawl.log = fetcher.log
-        crawl.requests_made = len(fetcher.log)
-        crawl.notices[:0] = fetcher.notices
-    return crawl
-
-
-async def _crawl_with(
-    fetcher: Fetcher, crawl: Crawl, settings: Settings, store: Store, say: Progress
-) -> None:
-    domain = crawl.domain
-    budget = [settings.max_pages]
-    say(f"fetching https://{domain}/")
-    # The sitemaps robots.txt names are read while the home page loads (both need only
-    # robots.txt), so the pages they list are known as soon as the home page is.
-    early_sitemaps = asyncio.create_task(
-        _early_sitemaps(fetcher, crawl, domain, settings, budget, store)
-    )
-    try:
-        home = await _fetch_home(fetcher, domain, store)
-        entries = await early_sitemaps
-    finally:
-        if not early_sitemaps.done():
-            early_sitemaps.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await early_sitemaps
-    budget[0] -= 1
-    localised = language_home(home.extraction, home.url, domain)
-    if localised:
-        # The apex is a country/language chooser: the site itself starts at /en/ or similar.
-        say(f"fetching {localised} (the home page chooses a language)")
-        budget[0] -= 1
-        try:
-            page = await fetcher.fetch(localised)
-        except errors.FetchError as exc:
-            crawl.notices.append(f"home page {exc.url} skipped: {exc.reason}")
-        else:
-            record = _record(page, "home", domain, store)
-            if record is not None and record.extraction.blocks:
-                home = record
-    crawl.pages[home.url] = home
-    home_lang = home.extraction.lang
-    if home.extraction.javascript_only:
-        raise errors.JavaScriptOnlyError(
-            f"{domain} renders its pages with JavaScript only; there is no text to read",
-            hint="a saved copy of the rendered page can be served with --resolve",
-        )
-
-    if entries is None:  # robots.txt names no sitemap: try /sitemap.xml where the home page is
-        say("reading sitemaps")
-        sitemap_urls = robots_sitemaps(fetcher.robots_text(host_of(home.url)) or "", home.url)
-        if not sitemap_urls:
-            sitemap_urls = [f"https://{host_of(home.url)}/sitemap.xml"]
-        entries = await _read_sitemaps(fetcher, crawl, sitemap_urls, settings, budget, store)
-
-    # Round 3: the feeds the home page links and the pages by kind, ranked from its links and
-    # the sitemap, all at once.
-    feed_urls = [u for u in home.extraction.feeds if in_scope(u, domain)][:2]
-    ranked = rank_candidates(
-        home.extraction.links, domain, entries, home_url=home.url, lang=home_lang
-    )
-    reserve = min(len(feed_urls), max(0, budget[0]))
-    chosen = choose_pages(
-        ranked, max(0, budget[0] - reserve), set(crawl.pages) | {canonical_url(home.url)}
-    )
-    say(f"reading {len(chosen)} pages and {len(feed_urls)} feeds")
-    await asyncio.gather(
-        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in feed_urls),
-        _fetch_pages(fetcher, crawl, chosen, store, budget),
-    )
-
-    # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
-    # and, for blogs without a feed, the posts listed on the index.
-    more_links = [link for p in crawl.pages.values() for link in p.extraction.links]
-    ranked = rank_candidates(more_links, domain, entries, home_url=home.url, lang=home_lang)
-    have_kinds = {p.kind for p in crawl.pages.values()}
-    second = [
-        c
-        for c in choose_pages(ranked, max(0, budget[0]), set(crawl.pages))
-        if c.kind in ("mission", "values", "blog", "press") and c.kind not in have_kinds
-    ]
-    new_feeds = [
-        u
-        for p in crawl.pages.values()
-        if p.kind in ("blog", "press")
-        for u in p.extraction.feeds
-        if in_scope(u, domain) and u not in crawl.feeds
-    ][:2]
-    await asyncio.gather(
-        _fetch_pages(fetcher, crawl, second, store, budget),
-        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in new_feeds),
-    )
-    posts = _posts_to_fetch(crawl, settings, entries)
-    if posts:
-        say(f"reading {len(posts)} posts")
-        await _fetch_pages(fetcher, crawl, posts[: max(0, budget[0])], store, budget)
-
-
-async def _early_sitemaps(
-    fetcher: Fetcher,
-    crawl: Crawl,
-    domain: str,
-    settings: Settings,
-    budget: list[int],
-    store: Store,
-) -> list[SitemapEntry] | None:
-    """The sitemaps robots.txt of the domain names, read alongside the home page; None when
-    it names none (the caller falls back to /sitemap.xml of wherever the home page lives)."""
-    await fetcher.allowed(f"https://{domain}/")
-    urls = robots_sitemaps(fetcher.robots_text(domain) or "", f"https://{domain}/")
-    if not urls:
-        return None
-    return await _read_sitemaps(fetcher, crawl, urls, settings, budget, store)
-
-
-async def _fetch_home(fetcher: Fetcher, domain: str, store: Store) -> PageRecord:
-    url = f"https://{domain}/"
-    try:
-        page = await fetcher.fetch(url)
-    except errors.DisallowedError as exc:
-        raise errors.BlockedError(
-            f"robots.txt of {domain} disallows crawling its home page; nothing was fetched"
-        ) from exc
-    except errors.ChallengeError as exc:
-        raise errors.BlockedError(
-            f"{domain} answered with {exc.reason} instead of its home page",
-            hint="save the page from your browser and serve it with --resolve",
-        ) from exc
-    except errors.OutOfScopeError as exc:
-        if is_private_address(host_of(exc.url)) or "private" in exc.reason:
-            raise errors.UnreachableError(
-                f"{domain} sends us to {exc.url} ({exc.reason}); refused"
-            ) from exc
-        raise errors.UnreachableError(
-            f"{domain} redirects to {exc.url}, outside {domain}",
-            hint=f"research {host_of(exc.url)} instead" if host_of(exc.url) else None,
-        ) from exc
-    except errors.FetchError as exc:
-        raise errors.UnreachableError(f"{domain} could not be reached: {exc.reason}") from exc
-    record = _record(page, "home", domain, store)
-    if record is None:
-        raise errors.UnreachableError(f"{domain} sent no page we can read")
-    return record
-
-
-def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageRecord | None:
-    html = page.text
-    extraction = None
-    if page.not_modified:
-        stored = store.page(page.url)  # the hop that answered 304 (after an apex -> www hop)
-        if stored is None:
-            return None
-        html = stored.html
-        extraction = load_extraction(stored.derived)
-        if extraction is not None and extraction.kind != kind:
-            extraction = replace(extraction, kind=kind)
-    parsed = extraction is None
-    if extraction is None:
-        extraction = extract_page(page.url, html, kind, domain, page.fetched_at)
-    return PageRecord(
-        url=canonical_url(page.url),
-        kind=kind,
-        fetched_at=page.fetched_at,
-        status=200 if page.not_modified else page.status,
-        content_type=page.content_type or "text/html",
-        etag=page.etag,
-        last_modified=page.last_modified,
-        html=html,
-        extraction=extraction,
-        not_modified=page.not_modified,
-        parsed=parsed,
-    )
-
-
-async def _fetch_pages(
-    fetcher: Fetcher, crawl: Crawl, candidates: list[Candidate], store: Store, budget: list[int]
-) -> None:
-    async def one(candidate: Candidate) -> None:
-        try:
-            page = await fetcher.fetch(candidate.url)
-        except errors.FetchError as exc:
-            kept = _stored_copy(store, candidate, crawl.domain, exc)
-            if kept is not None and kept.url not in crawl.pages:
-                crawl.pages[kept.url] = kept
-            if candidate.kind != "post" or kept is not None:
-                what = f"kept the copy of {kept.fetched_at[:10]}" if kept else "skipped"
-                where = "" if exc.url == candidate.url else f" ({exc.url})"
-                crawl.notices.append(
-                    f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
-                )
-            return
-        record = _record(page, candidate.kind, crawl.domain, store)
-        if record is not None and record.url not in crawl.pages:
-            crawl.pages[record.url] = record
-
-    todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
-    budget[0] -= len(todo)
-    await asyncio.gather(*(one(c) for c in todo))
-
-
-def _stored_copy(
-    store: Store, candidate: Candidate, domain: str, exc: errors.FetchError
-) -> PageRecord | None:
-    """A page that failed this time (5xx, timeout, reset, too large...) but was read before
-    keeps its stored copy in the brief: a flaky hour must not erase what we knew. A page
-    that is gone (404, 410) is not kept."""
-    if exc.status in (404, 410) or isinstance(exc, errors.DisallowedError):
-        return None
-    stored = store.page(canonical_url(candidate.url))
-    if stored is None or stored.company != domain or not stored.html:
-        return None
-    return PageRecord(
-        url=stored.url,
-        kind=stored.kind,
-        fetched_at=stored.fetched_at,
-        status=stored.status,
-        content_type=stored.content_type or "text/html",
-        etag=stored.etag,
-        last_modified=stored.last_modified,
-        html=stored.html,
-        extraction=load_extraction(stored.derived)
-        or extract_page(stored.url, stored.html, stored.kind, domain, stored.fetched_at),
-        not_modified=True,
-        reused=True,
-    )
-
-
-async def _read_sitemaps(
-    fetcher: Fetcher,
-    crawl: Crawl,
-    urls: list[str],
-    settings: Settings,
-    budget: list[int],
-    store: Store,
-) -> list[SitemapEntry]:
-    entries: list[SitemapEntry] = []
-    queue = [u for u in urls if in_scope(u, fetcher.domain)][:3]
-    seen: set[str] = set()
-    while queue and budget[0] > 0 and len(seen) < 6:
-        batch = [u for u in queue if u not in seen][:3]
-        queue = []
-        seen.update(batch)
-        budget[0] -= len(batch)
-        results = await asyncio.gather(
-            *(_one_sitemap(fetcher, crawl, u, settings, store) for u in batch),
-            return_exceptions=False,
-        )
-        for sitemap in results:
-            if sitemap is None:
-                continue
-            entries.extend(sitemap.entries)
-            children = [c for c in sitemap.children if in_scope(c, fetcher.domain)]
-            # Page and post sitemaps say most about a company; skip image/product dumps.
-            children.sort(key=lambda c: (not any(w in c for w in ("page", "post", "news")), c))
-            queue.extend(children[:3])
-    return entries[:5000]
-
-
-async def _one_sitemap(
-    fetcher: Fetcher, crawl: Crawl, url: str, settings: Settings, store: Store
-) -> Sitemap | None:
-    cap = settings.max_sitemap_bytes
-    try:
-        page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=cap)
-        if page.not_modified:
-            stored = store.page(canonical_url(page.url))
-            kept = load_sitemap(stored.derived) if stored else None
-            if kept is not None:
-                crawl.sitemaps[canonical_url(page.url)] = (page, kept, False)
-                return kept
-            page = await fetcher.fetch(url, accept=SITEMAP_TYPES, max_bytes=cap, conditional=False)
-        sitemap = parse_sitemap(page.body, page.url, cap)
-    except errors.FetchError:
-        return None
-    crawl.sitemaps[canonical_url(page.url)] = (page, sitemap, True)
-    return sitemap
-
-
-async def _read_feed(
-    fetcher: Fetcher,
-    crawl: Crawl,
-    url: str,
-    settings: Settings,
-    budget: list[int],
-    store: Store,
-) -> None:
-    if budget[0] <= 0 or url in crawl.feeds:
-        return
-    budget[0] -= 1
-    try:
-        page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes)
-        reused = _stored_feed(store, page) if page.not_modified else None
-        if page.not_modified and reused is None:  # a 304 for a feed we do not hold: ask plainly
-            page = await fetcher.fetch(
-                url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
-            )
-    except errors.FetchError as exc:
-        crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
-        return
-    parsed = reused is None or reused[2]
-    title, entries = (reused[0], reused[1]) if reused else parse_feed(page.body, page.url)
-    entries = [e for e in entries if in_scope(e.url, crawl.domain)]
-    if entries:
-        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries, parsed=parsed)
-
-
-def _stored_feed(
-    store: Store, page: FetchedPage
-) -> tuple[str | None, list[FeedEntry], bool] | None:
-    """What a feed answered 304 holds: (title, entries, parsed again?); None if not stored."""
-    stored = store.page(canonical_url(page.url))
-    if stored is None:
-        return None
-    kept = load_feed(stored.derived)
-    if kept is not None:
-        return kept[0], kept[1], False
-    title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)  # kept by older code
-    return title, entries, True
-
-
-def _posts_to_fetch(
-    crawl: Crawl, settings: Settings, sitemap: list[SitemapEntry]
-) -> list[Candidate]:
-    """Posts need fetching only where no feed gave them (for their dates and summaries)."""
-    in_feeds = {canonical_url(e.url) for feed in crawl.feeds.values() for e in feed.entries}
-    found: list[Candidate] = []
-    for record in crawl.pages.values():
-        if record.kind not in ("blog", "press"):
-            continue
-        listed = post_links(
-            record.url, record.extraction.content_links, crawl.domain, settings.max_posts + 4
-        )
-        if any(c.url in in_feeds for c in listed):
-            continue  # a feed already covers this index
-        found += listed[: settings.max_posts]
-    if not found and not in_feeds:
-        dated = sorted(
-            (e for e in sitemap if e.lastmod), key=lambda e: e.lastmod or "", reverse=True
-        )
-        for entry in dated:
-            kind, _score, _reason = kind_of(entry.url)
-            if kind is None and any(
-                p.kind in ("blog", "press") and entry.url.startswith(p.url)
-                for p in crawl.pages.values()
-            ):
-                found.append(
-                    Candidate(
-                        url=entry.url,
-                        kind="post",
-                        score=1.0,
-                        reason="sitemap",
-                        published=entry.lastmod,
-                    )
-                )
-    unique: dict[str, Candidate] = {}
-    for candidate in found:
-        unique.setdefault(candidate.url, candidate)
-    return list(unique.values())[: settings.max_posts + 2]

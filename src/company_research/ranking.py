@@ -11,6 +11,7 @@ languages.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -119,6 +120,7 @@ def is_boilerplate(sentence: str) -> bool:
     return len(words) >= 4 and capitalised / len(words) > 0.8 and sentence[-1:] not in ".!?…"
 
 
+@functools.lru_cache(maxsize=8192)  # the same words recur across a site's sentences
 def _stem(word: str) -> str:
     """A crude, language-agnostic stem: enough to match "plan", "plans" and "planning"."""
     for suffix in _SUFFIXES:
@@ -162,14 +164,18 @@ def _pagerank(sim: list[list[float]], teleport: list[float]) -> list[float]:
     """Weighted PageRank by power iteration; dangling nodes jump along the teleport vector."""
     n = len(sim)
     out = [sum(row) for row in sim]
+    # Each sentence's in-links (i, weight, i's out-weight), found once, not on every iteration;
+    # the sums keep their order and arithmetic, so the scores are the same to the last bit.
+    links = [[(i, sim[i][j], out[i]) for i in range(n) if out[i] and sim[i][j]] for j in range(n)]
+    sinks = [i for i in range(n) if not out[i]]
     score = teleport[:]
     for _ in range(ITERATIONS):
-        dangling = sum(score[i] for i in range(n) if not out[i])
+        dangling = sum(score[i] for i in sinks)
         new = [
             (1 - DAMPING) * teleport[j]
             + DAMPING
             * (
-                sum(score[i] * sim[i][j] / out[i] for i in range(n) if out[i] and sim[i][j])
+                sum(score[i] * weight / total for i, weight, total in links[j])
                 + dangling * teleport[j]
             )
             for j in range(n)

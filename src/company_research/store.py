@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import sqlite3
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -50,7 +52,7 @@ class StoredPage:
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
-    db["companies"].create(
+    db.table("companies").create(
         {
             "domain": str,
             "name": str,
@@ -62,7 +64,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="domain",
     )
-    db["pages"].create(
+    db.table("pages").create(
         {
             "url": str,
             "company": str,
@@ -81,9 +83,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["pages"].create_index(["company"])
-    db["pages"].enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
-    db["fetch_log"].create(
+    db.table("pages").create_index(["company"])
+    db.table("pages").enable_fts(["title", "text"], create_triggers=True, tokenize="unicode61")
+    db.table("fetch_log").create(
         {
             "id": int,
             "run_id": int,
@@ -97,8 +99,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["fetch_log"].create_index(["company"])
-    db["posts"].create(
+    db.table("fetch_log").create_index(["company"])
+    db.table("posts").create(
         {
             "url": str,
             "company": str,
@@ -110,8 +112,8 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="url",
     )
-    db["posts"].create_index(["company"])
-    db["facts"].create(
+    db.table("posts").create_index(["company"])
+    db.table("facts").create(
         {
             "company": str,
             "kind": str,
@@ -123,7 +125,7 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk=("company", "kind", "key"),
     )
-    db["reviews"].create(
+    db.table("reviews").create(
         {
             "id": str,
             "company": str,
@@ -142,10 +144,12 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
         },
         pk="id",
     )
-    db["reviews"].create_index(["company"])
-    db["briefs"].create({"id": int, "company": str, "generated_at": str, "json": str}, pk="id")
-    db["briefs"].create_index(["company"])
-    db["runs"].create(
+    db.table("reviews").create_index(["company"])
+    db.table("briefs").create(
+        {"id": int, "company": str, "generated_at": str, "json": str}, pk="id"
+    )
+    db.table("briefs").create_index(["company"])
+    db.table("runs").create(
         {
             "id": int,
             "company": str,
@@ -166,9 +170,9 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
 
 def _m002_watch(db: sqlite_utils.Database) -> None:
     """Refresh: derived facts kept with each page (a 304 reuses them), parse counts, a lock."""
-    db["pages"].add_column("derived", str)
-    db["runs"].add_column("pages_parsed", int)
-    db["locks"].create(
+    db.table("pages").add_column("derived", str)
+    db.table("runs").add_column("pages_parsed", int)
+    db.table("locks").create(
         {"name": str, "pid": int, "host": str, "started_at": str, "run_id": int}, pk="name"
     )
 
@@ -176,10 +180,10 @@ def _m002_watch(db: sqlite_utils.Database) -> None:
 def _m003_review_sites(db: sqlite_utils.Database) -> None:
     """Reviews: which page each was read on and whose voice it is (employee or customer);
     each site's rating, scale and count as last read (review_sites)."""
-    db["reviews"].add_column("page_url", str)
-    db["reviews"].add_column("kind", str)
-    db["reviews"].create_index(["company", "site"])
-    db["review_sites"].create(
+    db.table("reviews").add_column("page_url", str)
+    db.table("reviews").add_column("kind", str)
+    db.table("reviews").create_index(["company", "site"])
+    db.table("review_sites").create(
         {
             "company": str,
             "site": str,
@@ -228,6 +232,25 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    # The writes a crawl makes for every page and company, in plain SQL: sqlite-utils'
+    # upsert and insert_all read the table's schema again on every call, which was most of
+    # the store's share of a refresh's CPU. Table and column names come from this module.
+    def _upsert(self, table: str, row: dict[str, Any], pk: tuple[str, ...]) -> None:
+        """Insert `row`, or update those of its columns that are not `pk` if the key exists."""
+        columns = tuple(row)
+        sql = _upsert_sql(table, columns, pk)
+        self.db.conn.execute(sql, tuple(row.values()))
+
+    def _insert_all(self, table: str, rows: Iterable[dict[str, Any]]) -> None:
+        batches: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
+        for row in rows:
+            batches.setdefault(tuple(row), []).append(tuple(row.values()))
+        for columns, values in batches.items():
+            names = ", ".join(_ident(c) for c in columns)
+            marks = ", ".join("?" for _ in columns)
+            sql = f"insert into {_ident(table)} ({names}) values ({marks})"  # noqa: S608 (_ident)
+            self.db.conn.executemany(sql, values)
+
     # -- companies ----------------------------------------------------------------------
     def touch_company(
         self, domain: str, *, name: str | None = None, status: str | None = None
@@ -240,11 +263,12 @@ class Store:
             row["name"] = name
         if status:
             row.update(last_status=status, last_researched_at=_now())
-        self.db["companies"].upsert(row, pk="domain")
+        self._upsert("companies", row, ("domain",))
 
     def company(self, domain: str) -> dict[str, Any] | None:
-        rows = list(self.db["companies"].rows_where("domain = ?", [domain]))
-        return rows[0] if rows else None
+        cursor = self.db.conn.execute("select * from companies where domain = ?", [domain])
+        found = cursor.fetchone()
+        return dict(zip([d[0] for d in cursor.description], found, strict=True)) if found else None
 
     # -- pages --------------------------------------------------------------------------
     def validators(self, domain: str) -> dict[str, tuple[str | None, str | None]]:
@@ -252,11 +276,13 @@ class Store:
         return {url: (etag, lm) for url, etag, lm in self.db.execute(sql, [domain]).fetchall()}
 
     def page(self, url: str) -> StoredPage | None:
-        rows = list(self.db["pages"].rows_where("url = ?", [url]))
+        rows = list(self.db.table("pages").rows_where("url = ?", [url]))
         return _page_from_row(rows[0]) if rows else None
 
     def pages(self, domain: str) -> list[StoredPage]:
-        rows = self.db["pages"].rows_where("company = ? and gone = 0", [domain], order_by="url")
+        rows = self.db.table("pages").rows_where(
+            "company = ? and gone = 0", [domain], order_by="url"
+        )
         return [_page_from_row(r) for r in rows]
 
     def save_page(self, page: StoredPage) -> None:
@@ -277,7 +303,7 @@ class Store:
             "derived": page.derived,
             "gone": 0,
         }
-        self.db["pages"].upsert(row, pk="url")
+        self._upsert("pages", row, ("url",))
 
     def mark_seen(self, url: str, fetched_at: str, derived: str | None = None) -> None:
         """A 304: the stored copy is still current (derived: re-derived facts to keep)."""
@@ -292,42 +318,49 @@ class Store:
 
     # -- fetch log, posts, facts ------------------------------------------------------------
     def log_fetches(self, run_id: int, domain: str, records: list[Any]) -> None:
-        self.db["fetch_log"].insert_all(
-            {
-                "run_id": run_id,
-                "company": domain,
-                "url": r.url,
-                "status": r.status,
-                "bytes": r.bytes,
-                "elapsed_ms": r.elapsed_ms,
-                "fetched_at": r.fetched_at,
-                "error": r.error,
-            }
-            for r in records
+        self._insert_all(
+            "fetch_log",
+            [
+                {
+                    "run_id": run_id,
+                    "company": domain,
+                    "url": r.url,
+                    "status": r.status,
+                    "bytes": r.bytes,
+                    "elapsed_ms": r.elapsed_ms,
+                    "fetched_at": r.fetched_at,
+                    "error": r.error,
+                }
+                for r in records
+            ],
         )
 
     def save_posts(self, domain: str, posts: list[dict[str, Any]]) -> None:
         for post in posts:
-            existing = list(self.db["posts"].rows_where("url = ?", [post["url"]]))
-            first_seen = existing[0]["first_seen"] if existing else _now()
-            self.db["posts"].upsert({**post, "company": domain, "first_seen": first_seen}, pk="url")
+            known = self.db.conn.execute(
+                "select first_seen from posts where url = ?", [post["url"]]
+            ).fetchone()
+            first_seen = known[0] if known else _now()
+            self._upsert("posts", {**post, "company": domain, "first_seen": first_seen}, ("url",))
 
     def replace_facts(self, domain: str, facts: list[dict[str, Any]]) -> None:
         self.db.execute("delete from facts where company = ?", [domain])
-        self.db["facts"].insert_all(
-            {**fact, "company": domain, "updated_at": _now()} for fact in facts
+        self._insert_all(
+            "facts", ({**fact, "company": domain, "updated_at": _now()} for fact in facts)
         )
 
     def facts(self, domain: str) -> list[dict[str, Any]]:
-        return list(self.db["facts"].rows_where("company = ?", [domain], order_by="rowid"))
+        return list(self.db.table("facts").rows_where("company = ?", [domain], order_by="rowid"))
 
     # -- reviews ----------------------------------------------------------------------------
     def save_review_site(self, row: dict[str, Any]) -> None:
         """A site's rating, scale and count for a company as read now (replaces the last)."""
-        self.db["review_sites"].upsert(row, pk=("company", "site"))
+        self.db.table("review_sites").upsert(row, pk=("company", "site"))
 
     def review_sites(self, domain: str) -> list[dict[str, Any]]:
-        return list(self.db["review_sites"].rows_where("company = ?", [domain], order_by="site"))
+        return list(
+            self.db.table("review_sites").rows_where("company = ?", [domain], order_by="site")
+        )
 
     def add_reviews(self, rows: list[dict[str, Any]]) -> int:
         """Insert reviews not stored yet (by id); returns how many were new."""
@@ -339,50 +372,54 @@ class Store:
             if self.db.execute("select 1 from reviews where id = ?", [r["id"]]).fetchone()
         }
         new = [r for r in rows if r["id"] not in known]
-        self.db["reviews"].insert_all(new, pk="id", ignore=True)
+        self.db.table("reviews").insert_all(new, pk="id", ignore=True)
         return len({r["id"] for r in new})
 
     def reviews(self, domain: str) -> list[dict[str, Any]]:
         return list(
-            self.db["reviews"].rows_where("company = ?", [domain], order_by="date desc, id")
+            self.db.table("reviews").rows_where("company = ?", [domain], order_by="date desc, id")
         )
 
     # -- briefs and runs ----------------------------------------------------------------
     def save_brief(self, domain: str, brief: dict[str, Any]) -> None:
-        self.db["briefs"].insert(
-            {"company": domain, "generated_at": brief["generated_at"], "json": json.dumps(brief)}
+        self._insert_all(
+            "briefs",
+            [{"company": domain, "generated_at": brief["generated_at"], "json": json.dumps(brief)}],
         )
 
     def latest_brief(self, domain: str) -> dict[str, Any] | None:
         rows = list(
-            self.db["briefs"].rows_where("company = ?", [domain], order_by="id desc", limit=1)
+            self.db.table("briefs").rows_where("company = ?", [domain], order_by="id desc", limit=1)
         )
         return json.loads(rows[0]["json"]) if rows else None
 
     def start_run(self, domain: str | None, command: str) -> int:
-        table = self.db["runs"]
-        table.insert(
-            {"company": domain, "command": command, "started_at": _now(), "outcome": "running"}
+        cursor = self.db.conn.execute(
+            "insert into runs (company, command, started_at, outcome) values (?, ?, ?, ?)",
+            [domain, command, _now(), "running"],
         )
-        return int(table.last_pk)
+        return int(cursor.lastrowid or 0)
 
     def finish_run(self, run_id: int, outcome: str, **counts: Any) -> None:
-        self.db["runs"].update(run_id, {"ended_at": _now(), "outcome": outcome, **counts})
+        values = {"ended_at": _now(), "outcome": outcome, **counts}
+        assignments = ", ".join(f"{_ident(column)} = ?" for column in values)
+        sql = f"update runs set {assignments} where id = ?"  # noqa: S608 (names checked by _ident)
+        self.db.conn.execute(sql, [*values.values(), run_id])
 
     def runs(self, domain: str) -> list[dict[str, Any]]:
-        return list(self.db["runs"].rows_where("company = ?", [domain], order_by="id"))
+        return list(self.db.table("runs").rows_where("company = ?", [domain], order_by="id"))
 
     def run(self, run_id: int) -> dict[str, Any] | None:
-        rows = list(self.db["runs"].rows_where("id = ?", [run_id]))
+        rows = list(self.db.table("runs").rows_where("id = ?", [run_id]))
         return rows[0] if rows else None
 
     def refresh_runs(self) -> list[dict[str, Any]]:
         """The rows of whole refreshes (one per `research refresh`; company is null)."""
         where = "company is null and command = 'refresh'"
-        return list(self.db["runs"].rows_where(where, order_by="id"))
+        return list(self.db.table("runs").rows_where(where, order_by="id"))
 
     def fetch_log(self, run_id: int) -> list[dict[str, Any]]:
-        return list(self.db["fetch_log"].rows_where("run_id = ?", [run_id], order_by="id"))
+        return list(self.db.table("fetch_log").rows_where("run_id = ?", [run_id], order_by="id"))
 
     # -- watchlist and refresh --------------------------------------------------------------
     def watch(self, domain: str, interview_date: str | None = None) -> bool:
@@ -393,7 +430,7 @@ class Store:
             row["added_at"] = _now()
         if interview_date is not None:
             row["interview_date"] = interview_date
-        self.db["companies"].upsert(row, pk="domain")
+        self.db.table("companies").upsert(row, pk="domain")
         return not (existing and existing["watched"])
 
     def unwatch(self, domain: str) -> bool:
@@ -435,10 +472,10 @@ class Store:
         """Take the named lock, atomically; None when taken, else the holder's row.
         is_stale(row) says whether a holder's lock may be taken over (its process is gone)."""
         with self.transaction():
-            rows = list(self.db["locks"].rows_where("name = ?", [name]))
+            rows = list(self.db.table("locks").rows_where("name = ?", [name]))
             if rows and not is_stale(rows[0]):
                 return rows[0]
-            self.db["locks"].upsert(
+            self.db.table("locks").upsert(
                 {"name": name, "pid": pid, "host": host, "started_at": _now(), "run_id": None},
                 pk="name",
             )
@@ -502,6 +539,27 @@ def _page_from_row(row: dict[str, Any]) -> StoredPage:
     )
 
 
+@functools.cache
+def _upsert_sql(table: str, columns: tuple[str, ...], pk: tuple[str, ...]) -> str:
+    names = ", ".join(_ident(c) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    keys = ", ".join(_ident(c) for c in pk)
+    updates = ", ".join(f"{_ident(c)} = excluded.{_ident(c)}" for c in columns if c not in pk)
+    action = f"do update set {updates}" if updates else "do nothing"
+    on = f"on conflict ({keys}) {action}"
+    return f"insert into {_ident(table)} ({names}) values ({marks}) {on}"  # noqa: S608 (_ident)
+
+
+def _ident(name: str) -> str:
+    """A table or column name of ours, quoted; anything else is a programming error."""
+    if not _IDENTIFIER.fullmatch(name):
+        raise ValueError(f"not a column name: {name!r}")
+    return f'"{name}"'
+
+
+_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
+
+
 def open_store(path: Path | None = None) -> Store:
     """Open (creating if needed) and migrate the store; StoreError with a reason otherwise."""
     import sqlite_utils
@@ -516,7 +574,9 @@ def open_store(path: Path | None = None) -> Store:
     if path.exists() and not os.access(path, os.R_OK | os.W_OK):
         raise StoreError(f"cannot read and write {path} (check its permissions)")
     try:
-        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        # check_same_thread=False: `research` opens the store on a worker thread while its
+        # first request is in flight; a Store is still used by one thread at a time.
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None, check_same_thread=False)
         # Check whose file this is before any pragma: switching another application's
         # database to WAL would already rewrite its header.
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
@@ -541,16 +601,16 @@ def _migrate(store: Store) -> None:
     if existing and "migrations" not in existing:
         raise StoreError(f"{store.path} is an SQLite file but not a company-research database")
     if "migrations" not in existing:
-        db["migrations"].create({"name": str, "applied_at": str}, pk="name")
-    done = {row["name"] for row in db["migrations"].rows}
+        db.table("migrations").create({"name": str, "applied_at": str}, pk="name")
+    done = {row["name"] for row in db.table("migrations").rows}
     for name, migration in MIGRATIONS:
         if name in done:
             continue
         with store.transaction():
             migration(db)
-            db["migrations"].insert({"name": name, "applied_at": _now()})
+            db.table("migrations").insert({"name": name, "applied_at": _now()})
 
 
 def schema_version(store: Store) -> str:
-    names = [row["name"] for row in store.db["migrations"].rows_where(order_by="name")]
+    names = [row["name"] for row in store.db.table("migrations").rows_where(order_by="name")]
     return names[-1] if names else "none"

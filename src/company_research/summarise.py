@@ -12,16 +12,12 @@ from urllib.parse import urlsplit
 from company_research import talking
 from company_research.discover import fold
 from company_research.extract import feed_text
+from company_research.facts import FACTS, first_match
 from company_research.keywords import (
     CTA_WORDS,
-    EMPLOYEE_PATTERNS,
-    FOUNDED_PATTERNS,
-    FOUNDED_WEAK_PATTERNS,
-    HQ_PATTERNS,
     MISSION_HEADINGS,
     MISSION_PHRASES,
     OFFERING_HEADINGS,
-    POSTCODE_CITY,
     SOCIAL_HOSTS,
     VALUES_HEADINGS,
 )
@@ -189,16 +185,12 @@ def _company(domain: str, pages: list[PageRecord], cite: Any) -> dict[str, Any]:
         links.update({k: v for k, v in _social_links(home).items() if k not in links})
     texts = [(page, _full_text(page)) for page in ordered]
     # Strong phrasings on every page before weak ones on any page.
-    for key, group, tiers, flags in (
-        ("founded", "year", (FOUNDED_PATTERNS, FOUNDED_WEAK_PATTERNS), re.I),
-        ("headquarters", "place", (HQ_PATTERNS, POSTCODE_CITY), 0),
-        ("employees", "count", (EMPLOYEE_PATTERNS,), re.I),
-    ):
-        for patterns in tiers:
+    for key, tiers in FACTS:
+        for tier in tiers:
             for page, full in texts:
                 if fields[key]:
                     break  # found on an earlier page or tier; searching on cannot change it
-                put(key, _first_match(patterns, full, group, flags), page)
+                put(key, first_match(tier, full), page)
     if not fields["description"]:
         about = next((p for p in pages if p.kind == "about"), None)
         if about is not None:
@@ -246,26 +238,6 @@ def _social_links(page: PageRecord) -> dict[str, str]:
 
 def _full_text(page: PageRecord) -> str:
     return page.extraction.full_text or page.extraction.text
-
-
-def _first_match(patterns: tuple[str, ...], text: str, group: str, flags: int = re.I) -> str | None:
-    if not _any_of(patterns, flags).search(text):
-        return None  # one pass over the text instead of one per pattern (most pages: no match)
-    for pattern in patterns:
-        match = re.search(pattern, text, flags)
-        if match:
-            return match.group(group).strip(" .,")
-    return None
-
-
-@functools.lru_cache(maxsize=64)
-def _any_of(patterns: tuple[str, ...], flags: int) -> re.Pattern[str]:
-    """One regex matching wherever any of the patterns does (group names dropped)."""
-    unnamed = (_GROUP_NAME.sub("(?:", p) for p in patterns)
-    return re.compile("|".join(f"(?:{p})" for p in unnamed), flags)
-
-
-_GROUP_NAME = re.compile(r"\(\?P<\w+>")
 
 
 # -- mission, values, offerings ------------------------------------------------------------
@@ -426,13 +398,13 @@ def _posts(crawl: Crawl, book: SourceBook, site_name: str | None) -> list[dict[s
     posts: dict[str, dict[str, Any]] = {}
     post_pages = {p.url: p for p in crawl.pages.values() if p.kind == "post"}
     for feed_url, feed in crawl.feeds.items():
-        page, entries = feed.page, feed.entries
+        response, entries = feed.page, feed.entries
         text = feed_text(entries)
         for entry in entries:
             if entry.url in post_pages:
                 continue  # the page itself is the better source
             summary = _one_line(entry.summary or "")
-            source = book.cite(feed_url, feed.title, "feed", page.fetched_at, text)
+            source = book.cite(feed_url, feed.title, "feed", response.fetched_at, text)
             posts.setdefault(
                 entry.url,
                 {

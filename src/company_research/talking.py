@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W\d_]{4,}")
 
 # (page kind, text, cite) of pages not otherwise cited (the careers page) that talking points
 # and questions may quote; calling `cite` adds the page to the sources and returns its id.
-PageTexts = list[tuple[str, str, Callable[[], int]]]
+PageTexts = Sequence[tuple[str, str, Callable[[], int]]]
 
 
 def _label(text: str) -> str:

@@ -220,9 +220,9 @@ def review_view(section: dict[str, Any]) -> dict[str, Any]:
             themes.append({"label": f"{title} ({kind})" if kind else title, "items": items})
     quotes = []
     for quote in section.get("quotes") or []:
-        who = [quote.get("role"), _month(quote.get("date"))]
+        by = [quote.get("role"), _month(quote.get("date"))]
         quotes.append(
-            {"text": quote["text"], "by": ", ".join(w for w in who if w), "source": quote["source"]}
+            {"text": quote["text"], "by": ", ".join(w for w in by if w), "source": quote["source"]}
         )
     notes = []
     period = section.get("period")

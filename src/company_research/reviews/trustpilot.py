@@ -33,7 +33,7 @@ class Trustpilot(ReviewSite):
             if "trustScore" in node or ("numberOfReviews" in node and "displayName" in node):
                 unit = unit or node
             elif "rating" in node and "dates" in node:
-                dates = node.get("dates") if isinstance(node.get("dates"), dict) else {}
+                dates: dict[str, Any] = node["dates"] if isinstance(node.get("dates"), dict) else {}
                 reviews.append(
                     Review(
                         site=self.name,
