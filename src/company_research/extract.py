@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
@@ -135,11 +136,10 @@ def extract_page(
 def _base_url(root: HtmlElement, url: str) -> str:
     for base in root.iter("base"):
         href = base.get("href")
-        if href:
-            joined = urljoin(url, href.strip())
-            # A <base> may not move links to another site (content never steers scope).
-            if urlsplit(joined).hostname == urlsplit(url).hostname:
-                return joined
+        joined = _join(url, href.strip()) if href else None
+        # A <base> may not move links to another site (content never steers scope).
+        if joined and urlsplit(joined).hostname == urlsplit(url).hostname:
+            return joined
     return url
 
 
@@ -198,9 +198,7 @@ def _links(
         if not href or href.startswith(("#", "mailto:", "tel:", "javascript:", "data:")):
             continue
         if href not in absolutes:
-            absolute = urljoin(base, href).split("#")[0]
-            web = urlsplit(absolute).scheme in ("http", "https")
-            absolutes[href] = absolute if web else None
+            absolutes[href] = _web_url(_join_base(base, href), href)
         absolute = absolutes[href]
         if absolute is None:
             continue
@@ -211,6 +209,41 @@ def _links(
         if len(links) >= 3000:
             break
     return tuple(links), tuple(content)
+
+
+def _join_base(base: str, href: str) -> str:
+    """What urljoin(base, href) reads of base: only its scheme and host when href names a host
+    ("https://...", "//cdn...") or a path from the root ("/about/"), as most links do. So the
+    links a site repeats on every page are joined once (see _web_url)."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return base  # _web_url refuses it
+    if parts.netloc or (not parts.scheme and parts.path.startswith("/")):
+        site = urlsplit(base)
+        if site.scheme:
+            return f"{site.scheme}://{site.netloc}"
+    return base
+
+
+@functools.lru_cache(maxsize=4096)
+def _web_url(base: str, href: str) -> str | None:
+    """urljoin(base, href) without its fragment; None unless it is an http(s) URL."""
+    absolute = _join(base, href)
+    if absolute is None:
+        return None
+    absolute = absolute.split("#")[0]
+    return absolute if urlsplit(absolute).scheme in ("http", "https") else None
+
+
+def _join(base: str, href: str) -> str | None:
+    """urljoin(base, href); None for a link urllib refuses (a broken IPv6 host: "http://[x/")."""
+    try:
+        url = urljoin(base, href)
+        urlsplit(url)
+    except ValueError:
+        return None
+    return url
 
 
 # schema.org page types that say what a linked page is, as the link text discovery knows.
@@ -227,7 +260,9 @@ def _schema_hints(nodes: list[dict], base: str) -> tuple[tuple[str, str], ...]:
             url = url[0] if url else None
         if not isinstance(url, str) or not url.strip():
             continue
-        absolute = urljoin(base, url.strip())
+        absolute = _join(base, url.strip())
+        if absolute is None:
+            continue
         if "SiteNavigationElement" in types and isinstance(node.get("name"), str):
             hints.append((absolute, _clean(node["name"])[:200]))
         for schema_type, kind in SCHEMA_PAGE_KINDS.items():
@@ -243,8 +278,8 @@ def _feed_links(root: HtmlElement, base: str) -> tuple[str, ...]:
         kind = (el.get("type") or "").lower().split(";")[0].strip()
         href = el.get("href")
         if "alternate" in rel and kind in FEED_LINK_TYPES and href:
-            url = urljoin(base, href.strip())
-            if url not in feeds and "comments" not in url.lower():
+            url = _join(base, href.strip())
+            if url and url not in feeds and "comments" not in url.lower():
                 feeds.append(url)
     return tuple(feeds)
 
@@ -260,8 +295,8 @@ def _alternates(root: HtmlElement, base: str) -> tuple[tuple[str, str], ...]:
         if el.tag == "link" and "alternate" not in (el.get("rel") or "").lower().split():
             continue
         if lang and href and not href.startswith(("#", "javascript:", "mailto:")):
-            url = urljoin(base, href)
-            if urlsplit(url).scheme in ("http", "https"):
+            url = _join(base, href)
+            if url and urlsplit(url).scheme in ("http", "https"):
                 found.setdefault(lang, url)
     return tuple(found.items())[:100]
 
