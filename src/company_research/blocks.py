@@ -152,6 +152,10 @@ def _boilerplate_name(name: str) -> bool:
     return _STRONG.search(name) is not None or _WEAK.search(name) is not None
 
 
+def _solid(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
 def _tail(el: HtmlElement) -> str:
     """The text after an element; a <br> ends a line."""
     tail = el.tail or ""
@@ -171,7 +175,8 @@ class _Reading:
         self.body = body
         self.dropped: set[HtmlElement] = set()
         self.marked: set[HtmlElement] = set()
-        self._texts: dict[HtmlElement, str] = {}
+        self.holders: set[HtmlElement] = set()  # kept elements with a kept block element below
+        self._counts: dict[HtmlElement, int] = {}
         inside = any(a.tag in ARTICLE_TAGS for a in body.iterancestors())
         stack = [(body, inside)]
         while stack:
@@ -187,15 +192,19 @@ class _Reading:
                     or _is_boilerplate(child)
                 ):
                     self.dropped.add(child)
-                    self._mark(el)
-                elif tag == "br":
-                    self._mark(el)
-                elif len(child):
+                    self._mark(el, self.marked)
+                    continue
+                if tag == "br":
+                    self._mark(el, self.marked)
+                elif tag in BLOCK_TAGS:
+                    self._mark(el, self.holders)
+                if len(child):
                     stack.append((child, inside))
 
-    def _mark(self, el: HtmlElement) -> None:
-        while el not in self.marked:
-            self.marked.add(el)
+    def _mark(self, el: HtmlElement, into: set[HtmlElement]) -> None:
+        """Add el and its ancestors up to the body (each is added once over the page)."""
+        while el not in into:
+            into.add(el)
             if el is self.body:
                 return
             el = el.getparent()
@@ -220,8 +229,6 @@ class _Reading:
         """All the kept text of an element, as text_content() reads it."""
         if el not in self.marked:
             return el.text_content()
-        if el in self._texts:
-            return self._texts[el]
         parts: list[str] = []
         pending: list[HtmlElement | str] = [el]  # elements to read and the tails after them
         while pending:
@@ -237,21 +244,40 @@ class _Reading:
                     pending.append(tail)
                     if isinstance(child.tag, str):
                         pending.append(child)
-        self._texts[el] = text = "".join(parts)
-        return text
+        return "".join(parts)
 
-    def holds_blocks(self, el: HtmlElement) -> bool:
-        found = el.iterdescendants(*BLOCK_TAGS)
+    def reads_as(self, el: HtmlElement, text: str) -> bool:
+        """True when the kept text of el, whitespace collapsed, is `text` (a short run)."""
         if el not in self.marked:
-            return next(found, None) is not None
-        return any(self._kept_below(block, el) for block in found)
+            return clean(el.text_content()) == text
+        # Counted first: a title check on every level of a deep page must not read all the
+        # levels below each one again (the count of each element is kept).
+        if self._solid_count(el) != len(text) - text.count(" "):
+            return False
+        return clean(self.text(el)) == text
 
-    def _kept_below(self, el: HtmlElement, top: HtmlElement) -> bool:
-        while el is not top:
-            if el in self.dropped:
-                return False
-            el = el.getparent()
-        return True
+    def _solid_count(self, el: HtmlElement) -> int:
+        """The non-space characters in the kept text of a marked element."""
+        if el in self._counts:
+            return self._counts[el]
+        pending = [el]
+        while pending:
+            item = pending[-1]
+            lead, kids = self.children(item)
+            unread = [k for k, _ in kids if k in self.marked and k not in self._counts]
+            if unread:
+                pending.extend(unread)
+                continue
+            pending.pop()
+            count = _solid(lead)
+            for kid, tail in kids:
+                if kid in self.marked:
+                    count += self._counts[kid]
+                elif isinstance(kid.tag, str):
+                    count += _solid(kid.text_content())
+                count += _solid(tail)
+            self._counts[item] = count
+        return self._counts[el]
 
     def blocks(self, container: HtmlElement, depth: int) -> Iterator[tuple[str, str]]:
         """(tag, text) per run of inline content, in page order. A block element's own text
@@ -265,7 +291,7 @@ class _Reading:
             if not isinstance(child.tag, str):  # comments, processing instructions
                 run.append(tail)
                 continue
-            if depth < MAX_DEPTH and (child.tag in BLOCK_TAGS or self.holds_blocks(child)):
+            if depth < MAX_DEPTH and (child.tag in BLOCK_TAGS or child in self.holders):
                 yield from self._flush(container, lead, tag, run, inline)
                 run, inline = [], []
                 yield from self.blocks(child, depth + 1)
@@ -313,7 +339,7 @@ class _Reading:
         # The elements that carry exactly this text: the container when the run is all of its
         # text, and the one inline child (and its only descendants) that holds all of the run.
         chain: list[HtmlElement] = []
-        if clean(self.text(container)) == text:
+        if self.reads_as(container, text):
             chain.append(container)
         holders = [el for el, el_text, _tail in inline if el_text.strip()]
         loose = lead.strip() or any(tail.strip() for _el, _text, tail in inline)
