@@ -152,7 +152,7 @@ def _boilerplate_name(name: str) -> bool:
     return _STRONG.search(name) is not None or _WEAK.search(name) is not None
 
 
-def _solid(text: str) -> int:
+def _non_space(text: str) -> int:
     return sum(map(len, text.split()))
 
 
@@ -250,14 +250,15 @@ class _Reading:
         """True when the kept text of el, whitespace collapsed, is `text` (a short run)."""
         if el not in self.marked:
             return clean(el.text_content()) == text
-        # Counted first: a title check on every level of a deep page must not read all the
-        # levels below each one again (the count of each element is kept).
-        if self._solid_count(el) != len(text) - text.count(" "):
+        # Counted first (text is clean: its only spaces are single " "): a title check on
+        # every level of a deep page must not read all the levels below each one again.
+        if self._non_space_in(el) != len(text) - text.count(" "):
             return False
         return clean(self.text(el)) == text
 
-    def _solid_count(self, el: HtmlElement) -> int:
-        """The non-space characters in the kept text of a marked element."""
+    def _non_space_in(self, el: HtmlElement) -> int:
+        """The non-space characters in the kept text of a marked element (each element's
+        count is kept, so a page is counted once)."""
         if el in self._counts:
             return self._counts[el]
         pending = [el]
@@ -269,13 +270,13 @@ class _Reading:
                 pending.extend(unread)
                 continue
             pending.pop()
-            count = _solid(lead)
+            count = _non_space(lead)
             for kid, tail in kids:
                 if kid in self.marked:
                     count += self._counts[kid]
                 elif isinstance(kid.tag, str):
-                    count += _solid(kid.text_content())
-                count += _solid(tail)
+                    count += _non_space(kid.text_content())
+                count += _non_space(tail)
             self._counts[item] = count
         return self._counts[el]
 
