@@ -68,8 +68,8 @@ class PerHostTransport(httpx.AsyncBaseTransport):
     and Host header: sites mapped by --resolve onto one server still get a pool each).
 
     httpcore checks every connection of a pool for readability on each request it assigns and
-    each response it releases; one pool of 32 for every host made that a quarter of a refresh's
-    CPU. A pool per host holds at most as many connections as we send requests to one host at
+    each response it releases; with one pool of up to 32 for every host that was a tenth of a
+    refresh's CPU (0.5 ms a request). A pool per host holds at most as many connections as we send requests to one host at
     once. At most `max_connections` responses are open at a time across all hosts, as the one
     shared pool allowed."""
 
