@@ -58,11 +58,17 @@ class FetchRecord:
 def make_client(
     settings: Settings, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
-    """The one place an HTTP client is built: HTTP/1.1, our timeouts, no automatic redirects."""
+    """The one place an HTTP client is built: HTTP/1.1, our timeouts, no automatic redirects.
+    `transport` replaces the network (tests, the demo); by default each host gets a small
+    connection pool of its own (transport.PerHostTransport)."""
     httpx = import_httpx()
-    # Not more keep-alive: httpcore checks every pooled connection on each request it assigns
-    # (benchmarks: 32 kept alive cost a 100-company refresh ~15% more CPU than 16).
-    limits = httpx.Limits(max_connections=32, max_keepalive_connections=16)
+    if transport is None:
+        from company_research.transport import PerHostTransport, tls_context
+
+        if _may_use_tls(settings):
+            tls_context()  # starts building on a thread; the first https pool waits for it
+        # 32 responses open at once across hosts, as the one shared pool of 32 allowed.
+        transport = PerHostTransport(per_host=settings.per_host_concurrency, max_connections=32)
     timeout = httpx.Timeout(
         settings.read_timeout, connect=settings.connect_timeout, pool=settings.page_deadline
     )
@@ -70,11 +76,18 @@ def make_client(
         http2=False,
         follow_redirects=False,
         timeout=timeout,
-        limits=limits,
         transport=transport,
         headers={"User-Agent": settings.user_agent},
         trust_env=False,
     )
+
+
+def _may_use_tls(settings: Settings) -> bool:
+    """False when every request goes to a --resolve base over plain http (tests, benchmarks,
+    the demo): they never need certifi's bundle loaded."""
+    if not settings.resolved_only:
+        return True
+    return any(base.lower().startswith("https:") for base in settings.resolve.values())
 
 
 def import_httpx() -> Any:
