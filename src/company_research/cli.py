@@ -16,6 +16,7 @@ from company_research import __version__, cli_watch
 from company_research.cli_common import (
     DbOption,
     ResolveOption,
+    TextFormat,
     err,
     run_library,
     settings_from,
@@ -70,12 +71,6 @@ class Format(str, Enum):
 class Paper(str, Enum):
     a4 = "A4"
     letter = "Letter"
-
-
-class LetterFormat(str, Enum):
-    text = "text"
-    md = "md"
-    json = "json"
 
 
 FormatOption = Annotated[
@@ -207,8 +202,8 @@ def letter(
     resume: ResumeOption = None,
     db: DbOption = None,
     fmt: Annotated[
-        LetterFormat, typer.Option("--format", "-f", help="text, md or json")
-    ] = LetterFormat.text,
+        TextFormat, typer.Option("--format", "-f", help="text, md or json")
+    ] = TextFormat.text,
     output: OutputOption = None,
 ) -> None:
     from company_research.letter import render_letter
@@ -232,7 +227,7 @@ def compare(
     ],
     db: DbOption = None,
     fmt: Annotated[
-        LetterFormat | None,
+        TextFormat | None,
         typer.Option("--format", "-f", help="text (default on a terminal), md or json"),
     ] = None,
     output: OutputOption = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -16,6 +17,15 @@ if TYPE_CHECKING:
     from company_research.settings import Settings
 
 T = TypeVar("T")
+
+
+class TextFormat(str, Enum):
+    """The formats of a letter or a digest (no html or pdf)."""
+
+    text = "text"
+    md = "md"
+    json = "json"
+
 
 DbOption = Annotated[
     Path | None,

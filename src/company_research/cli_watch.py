@@ -14,6 +14,7 @@ import typer
 from company_research.cli_common import (
     DbOption,
     ResolveOption,
+    TextFormat,
     err,
     run_library,
     settings_from,
@@ -27,12 +28,6 @@ watch_app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-
-
-class DigestFormat(str, Enum):
-    text = "text"
-    md = "md"
-    json = "json"
 
 
 class ListFormat(str, Enum):
@@ -142,7 +137,7 @@ def refresh_command(
         ),
     ] = 4,
     fmt: Annotated[
-        DigestFormat | None,
+        TextFormat | None,
         typer.Option("--format", "-f", help="text (default on a terminal), md (piped), json"),
     ] = None,
     output: Annotated[
