@@ -136,6 +136,15 @@ def refresh_command(
             "--concurrency", min=1, max=32, help="Companies at a time (each host stays polite)"
         ),
     ] = 4,
+    processes: Annotated[
+        int | None,
+        typer.Option(
+            "--processes",
+            min=1,
+            max=16,
+            help="Processes sharing the work (default: one per core, at most 4; hosts stay polite)",
+        ),
+    ] = None,
     fmt: Annotated[
         TextFormat | None,
         typer.Option("--format", "-f", help="text (default on a terminal), md (piped), json"),
@@ -161,6 +170,7 @@ def refresh_command(
             everything=everything,
             concurrency=concurrency,
             reporter=reporter,
+            processes=processes,
         )
     )
     totals = digest.totals()
@@ -169,6 +179,7 @@ def refresh_command(
         f"({len(digest.failed)} failed): {totals['requests']} requests, "
         f"{totals['bytes']:,} bytes, {totals['pages_not_modified']} unchanged (304), "
         f"{totals['pages_parsed']} parsed"
+        + (f", in {digest.processes} processes" if digest.processes > 1 else "")
     )
     chosen = fmt.value if fmt else ("text" if sys.stdout.isatty() and not output else "md")
     write_output(render_digest(digest.to_json(), chosen), output)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import email.utils
 import random
 import sys
 import time
 import types
 import zlib
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -111,8 +112,8 @@ def now_iso() -> str:
 class _HostState:
     def __init__(self, concurrency: int) -> None:
         self.semaphore = asyncio.Semaphore(concurrency)
-        self.lock = asyncio.Lock()
-        self.next_start = 0.0
+        self.last_done = float("-inf")  # when the latest answer from this host ended
+        self.turn = asyncio.Lock()  # with a delay: held by the one request under way
         self.delay = 0.0
         self.robots: Protego | None = None
         self.robots_verdict: str | None = None  # None (parsed), "allow-all", "disallow-all"
@@ -131,6 +132,14 @@ class Politeness:
         self._hosts: dict[str, _HostState] = {}
         # Sites that refused us this run (review sites: 403, a bot check): asked once only.
         self.refused: dict[str, str] = {}
+        self.on_refuse: list[Callable[[str, str], None]] = []  # told of each new refusal
+
+    def refuse(self, site: str, reason: str) -> None:
+        """Remember that `site` refused us (for the rest of this run, in every process)."""
+        if site not in self.refused:
+            self.refused[site] = reason
+            for listener in self.on_refuse:
+                listener(site, reason)
 
     def host(self, host: str) -> _HostState:
         state = self._hosts.get(host)
@@ -142,6 +151,34 @@ class Politeness:
 
     def known(self, host: str) -> _HostState | None:
         return self._hosts.get(host)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, host: str, state: _HostState) -> AsyncIterator[None]:
+        """Hold one of `host`'s request slots for one request. A host with a delay (robots.txt's
+        Crawl-delay) gets one request at a time, each starting `delay` seconds after the
+        previous answer ended, so the site sees the gap it asked for whatever the network
+        and our event loop add. A refresh in several processes asks the refreshing process
+        for its slots instead (workers.py), so the limits hold across processes."""
+        async with state.semaphore:
+            if state.delay > 0:
+                async with state.turn:
+                    await wait_turn(state)
+                    try:
+                        yield
+                    finally:
+                        state.last_done = time.monotonic()
+            else:
+                try:
+                    yield
+                finally:  # a Crawl-delay learnt meanwhile counts from the end of this one
+                    state.last_done = max(state.last_done, time.monotonic())
+
+
+async def wait_turn(state: _HostState) -> None:
+    """Sleep until `delay` after this host's previous answer ended (call holding state.turn)."""
+    wait = state.last_done + state.delay - time.monotonic()
+    if wait > 0:
+        await asyncio.sleep(wait)
 
 
 class Fetcher:
@@ -371,8 +408,7 @@ class Fetcher:
         for attempt in range(self.settings.retries + 1):
             started = time.monotonic()
             try:
-                async with state.semaphore:
-                    await self._wait_turn(state)
+                async with self.politeness.slot(host, state):
                     async with asyncio.timeout(self.settings.page_deadline):
                         status, resp_headers, body = await self._stream(target, headers, cap, url)
             except errors.FetchError as exc:
@@ -397,16 +433,6 @@ class Fetcher:
                 continue
             return status, resp_headers, body
         raise errors.FetchError(url, last_error)
-
-    async def _wait_turn(self, state: _HostState) -> None:
-        if state.delay <= 0:
-            return
-        async with state.lock:
-            now = time.monotonic()
-            wait = max(0.0, state.next_start - now)
-            state.next_start = max(now, state.next_start) + state.delay
-        if wait:
-            await asyncio.sleep(wait)
 
     async def _stream(
         self, target: str, headers: dict[str, str], cap: int, url: str

@@ -43,9 +43,12 @@ class RequestLog:
     lock: threading.Lock = field(default_factory=threading.Lock)
     in_flight: dict[str, int] = field(default_factory=dict)
     max_in_flight: dict[str, int] = field(default_factory=dict)
+    # (time.monotonic(), path) of each request as it arrived, per site
+    arrivals: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
 
-    def enter(self, site: str) -> None:
+    def enter(self, site: str, path: str = "") -> None:
         with self.lock:
+            self.arrivals.setdefault(site, []).append((time.monotonic(), path))
             self.in_flight[site] = self.in_flight.get(site, 0) + 1
             self.max_in_flight[site] = max(self.max_in_flight.get(site, 0), self.in_flight[site])
 
@@ -65,6 +68,7 @@ class RequestLog:
         with self.lock:
             self.lines.clear()
             self.max_in_flight.clear()
+            self.arrivals.clear()
 
 
 class SiteServer(ThreadingHTTPServer):
@@ -119,13 +123,16 @@ class SiteHandler(BaseHTTPRequestHandler):
 
     def _serve(self, *, head: bool) -> None:
         site = unquote(urlsplit(self.path).path).lstrip("/").split("/", 1)[0]
-        self.server.log.enter(site)
+        # In flight from arrival until the answer starts: a client that waits for the whole
+        # answer before its next request never overlaps with it (had `leave` come after the
+        # write, this thread could still be on its way there when the next request arrives).
+        self.server.log.enter(site, self.path)
         try:
             if self.server.delay:
                 time.sleep(self.server.delay)
-            self._answer(head=head)
         finally:
             self.server.log.leave(site)
+        self._answer(head=head)
 
     def _answer(self, *, head: bool) -> None:
         parts = urlsplit(self.path)

@@ -9,9 +9,11 @@ never raw HTML, so a new cookie banner or a rotated tracking script is not news.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import socket
 import sys
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,8 +25,9 @@ from company_research.errors import EXIT_OK, EXIT_PARTIAL
 from company_research.fetch import Politeness, make_client
 from company_research.scope import canonical_url
 from company_research.settings import Settings
-from company_research.store import Store, open_store
+from company_research.store import Store, default_db_path, open_store
 from company_research.watch import WatchEntry, due, entries
+from company_research.workers import default_processes, shares
 
 if TYPE_CHECKING:
     import httpx
@@ -74,6 +77,7 @@ class Digest:
     companies: list[CompanyDigest]
     considered: int  # watched companies
     run_id: int | None = None
+    processes: int = 1  # processes that refreshed at least one company
 
     @property
     def failed(self) -> list[CompanyDigest]:
@@ -187,11 +191,18 @@ def refresh(
     concurrency: int = DEFAULT_CONCURRENCY,
     reporter: Reporter | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    processes: int | None = None,
 ) -> Digest:
     """Refresh the watched companies that are due; RefreshBusyError if another refresh of this
-    store is running. A company that fails keeps its last good data and is reported."""
+    store is running. A company that fails keeps its last good data and is reported.
+    `processes` (None: one per core, see workers.default_processes) crawl companies in
+    parallel; hosts stay as polite as in one process. A `transport` keeps it to one."""
     if concurrency < 1:
         raise errors.UsageError("--concurrency must be at least 1")
+    if processes is not None and processes < 1:
+        raise errors.UsageError("--processes must be at least 1")
+    if settings.db_path is None:  # worker processes must open this very file
+        settings = dataclasses.replace(settings, db_path=default_db_path())
     store = open_store(settings.db_path)
     try:
         with refresh_lock(store) as lock_id:
@@ -202,8 +213,12 @@ def refresh(
             store.set_lock_run(LOCK_NAME, lock_id, run_id)
             digest = Digest([], considered=len(watched), run_id=run_id)
             try:
-                digest.companies = asyncio.run(
-                    _refresh_all(todo, settings, store, concurrency, reporter, transport)
+                if transport is not None:
+                    processes = 1  # an in-process transport (tests, the demo) is not shared
+                elif processes is None:
+                    processes = default_processes(len(todo), concurrency)
+                digest.companies, digest.processes = asyncio.run(
+                    _refresh_all(todo, settings, store, concurrency, reporter, transport, processes)
                 )
             except BaseException:
                 store.finish_run(run_id, "interrupted", message="interrupted; stored data kept")
@@ -238,27 +253,47 @@ async def _refresh_all(
     concurrency: int,
     reporter: Reporter | None,
     transport: httpx.AsyncBaseTransport | None,
-) -> list[CompanyDigest]:
-    gate = asyncio.Semaphore(concurrency)
+    processes: int = 1,
+) -> tuple[list[CompanyDigest], int]:
+    """`concurrency` companies at a time, taken in order from one queue by this process and
+    by `processes - 1` worker processes (workers.py): the digests in watchlist order, and how
+    many processes refreshed at least one company."""
+    from company_research.workers import WorkerPool
+
     politeness = Politeness(settings)  # one per refresh: a host shared by companies stays polite
+    queue = deque(todo)
+    results: dict[str, CompanyDigest] = {}
+    local = 0
+
+    def finished(result: CompanyDigest) -> None:
+        results[result.domain] = result
+        if reporter:
+            reporter.done(result)
+
+    mine, *theirs = shares(concurrency, processes)
+    pool = WorkerPool(settings, politeness, queue, finished)
     if reporter:
         reporter.start(len(todo))
     try:
         async with make_client(settings, transport) as client:
 
-            async def one(entry: WatchEntry) -> CompanyDigest:
-                async with gate:
-                    result = await _refresh_company(
-                        entry.domain, settings, store, client, politeness
+            async def runner() -> None:
+                nonlocal local
+                while queue:
+                    entry = queue.popleft()
+                    finished(
+                        await _refresh_company(entry.domain, settings, store, client, politeness)
                     )
-                if reporter:
-                    reporter.done(result)
-                return result
+                    local += 1
 
-            return list(await asyncio.gather(*(one(e) for e in todo)))
+            await asyncio.gather(
+                *(runner() for _ in range(mine)), *(pool.run_worker(n) for n in theirs)
+            )
     finally:
         if reporter:
             reporter.finish()
+    ordered = [results[e.domain] for e in todo if e.domain in results]
+    return ordered, (1 if local else 0) + pool.used
 
 
 async def _refresh_company(

@@ -191,7 +191,7 @@ async def _one_site(
     except errors.FetchError as exc:
         reason, whole_site = _refusal(exc)
         if whole_site:
-            politeness.refused[site.domain] = reason
+            politeness.refuse(site.domain, reason)
         return SiteResult(site.name, site.label, site.kind, "unavailable", reason=reason)
     finally:
         harvest.log += fetcher.log
