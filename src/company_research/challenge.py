@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 from collections.abc import Mapping
@@ -34,6 +35,21 @@ DEFINITE_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("a Sucuri firewall block", ("sucuri website firewall - access denied",)),
     ("an Imperva bot check", ("incapsula incident id",)),
 )  # fmt: skip
+
+
+def _screens(markers: tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """markers grouped under a substring each of them contains ("captcha" for both
+    "px-captcha" and "geo.captcha-delivery.com"): a page without that substring, as nearly
+    every page is, is then searched once per group rather than once per marker."""
+    groups: dict[str, list[str]] = {}
+    for marker in markers:
+        screen = next((s for s in _SCREEN_WORDS if s in marker), marker)
+        groups.setdefault(screen, []).append(marker)
+    return tuple((screen, tuple(found)) for screen, found in groups.items())
+
+
+_SCREEN_WORDS = ("captcha", "just a moment", "cf_chl", "cloudflare", "sucuri", "incapsula")
+_DEFINITE_SCREENS = tuple((reason, _screens(markers)) for reason, markers in DEFINITE_MARKERS)
 
 # (reason, markers): these also appear in ordinary pages that load the vendor's script, so
 # they count only on a near-empty page that is not an app shell, or a small page with a
@@ -98,6 +114,21 @@ _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—:·•]\s+")
 
 def visible_text(html: str) -> str:
     """Roughly what a reader sees: text outside head, script, style, noscript, svg, comments."""
+    if len(html) <= SCAN_CHARS:
+        return _shared_visible_text(html)
+    return _visible_text(html)
+
+
+# A crawled page is checked twice, by detect_block when it is fetched and by javascript_only
+# when it is extracted a moment later: both then read the same visible text. The key is the
+# page's string (its hash is kept on the string, and the hit is an identity check); a few
+# dozen pages are in flight at once, so a few dozen entries keep every page's text.
+@functools.lru_cache(maxsize=48)
+def _shared_visible_text(html: str) -> str:
+    return _visible_text(html)
+
+
+def _visible_text(html: str) -> str:
     parts: list[str] = []
     pos = 0
     closers: dict[str, re.Pattern[str]] = {}
@@ -147,9 +178,13 @@ def detect_block(status: int, html: str, headers: Mapping[str, str] | None = Non
         return CLOUDFLARE
     sample = html[:SCAN_CHARS]
     lower = sample.lower()
-    for reason, markers in DEFINITE_MARKERS:
-        if _has_any(lower, markers):
-            return reason
+    present: dict[str, bool] = {}
+    for reason, screens in _DEFINITE_SCREENS:
+        for screen, markers in screens:
+            if screen not in present:
+                present[screen] = screen in lower
+            if present[screen] and _has_any(lower, markers):
+                return reason
     for snippet in BENIGN_SNIPPETS:
         lower = lower.replace(snippet, "")
     text = visible_text(sample)
@@ -161,18 +196,20 @@ def detect_block(status: int, html: str, headers: Mapping[str, str] | None = Non
         for reason, markers in WEAK_MARKERS:
             if _has_any(lower, markers):
                 return reason
+    if not small:  # every test below holds only for a small page (NEAR_EMPTY, LOGIN_PAGE <)
+        return None
     if _has_any(lower, CAPTCHA_WIDGETS) and (
-        size < NEAR_EMPTY or (small and (blocking or _has_any(text.lower(), CAPTCHA_WORDS)))
+        size < NEAR_EMPTY or blocking or _has_any(text.lower(), CAPTCHA_WORDS)
     ):
         return CAPTCHA
     title = _title(sample)
-    if small and AKAMAI_DENIED.search(sample) and "access denied" in lower:
+    if AKAMAI_DENIED.search(sample) and "access denied" in lower:
         return DENIED
-    if small and blocking and title.startswith(DENIED_TITLES):
+    if blocking and title.startswith(DENIED_TITLES):
         return DENIED
-    if PASSWORD_INPUT.search(sample) and size < LOGIN_PAGE:
+    if size < LOGIN_PAGE and PASSWORD_INPUT.search(sample):
         return LOGIN
-    if small and (status == 401 or (_is_login_title(title) and _FORM.search(sample))):
+    if status == 401 or (_is_login_title(title) and _FORM.search(sample)):
         return LOGIN
     return None
 

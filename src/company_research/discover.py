@@ -6,6 +6,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from company_research.keywords import (
@@ -154,15 +155,24 @@ def rank_candidates(
     site_lang = (locale_of(home_url) if home_url else None) or lang
     home_host = host_of(home_url).removeprefix("www.") if home_url else None
     best: dict[str, dict[str, Candidate]] = {}
+    # Every page repeats the site's menus: what a URL is (its language, whether it may be
+    # fetched, its host and canonical form) is worked out once per URL, not once per link.
+    seen: dict[str, _UrlFacts | None] = {}
 
     def consider(url: str, anchor: str, bonus: float, source: str) -> None:
-        other_lang = locale_of(url)
-        if site_lang and other_lang and other_lang != site_lang:
-            return
-        _consider(best, url, anchor, domain, bonus=bonus, source=source, home_host=home_host)
+        if url in seen:
+            facts = seen[url]
+        else:
+            facts = seen[url] = _url_facts(url, domain, site_lang)
+        if facts is not None:
+            _consider(best, url, anchor, facts, bonus=bonus, source=source, home_host=home_host)
 
-    for position, (url, anchor) in enumerate(links):
-        consider(url, anchor, max(0.0, 0.5 - position / 400), "link")
+    done: set[tuple[str, str]] = set()
+    for position, link in enumerate(links):
+        # A link seen before scores no more this time (its bonus only falls with position).
+        if link not in done:
+            done.add(link)
+            consider(link[0], link[1], max(0.0, 0.5 - position / 400), "link")
     for entry in sitemap:
         consider(entry.url, "", -0.5, "sitemap")
     return {kind: sorted(found.values(), key=lambda c: -c.score) for kind, found in best.items()}
@@ -201,30 +211,44 @@ def language_home(page: Extraction, url: str, domain: str) -> str | None:
     return roots[0][1]
 
 
+@dataclass(frozen=True)
+class _UrlFacts:
+    """What rank_candidates needs of a URL that may be a candidate."""
+
+    host: str  # without "www."
+    key: str  # canonical_url
+    path: str
+
+
+def _url_facts(url: str, domain: str, site_lang: str | None) -> _UrlFacts | None:
+    """None for a URL that is never a candidate: in another language than the site's, out
+    of scope, not http(s), a file download."""
+    other_lang = locale_of(url)
+    if site_lang and other_lang and other_lang != site_lang:
+        return None
+    if not page_url_ok(url, domain):
+        return None
+    return _UrlFacts(host_of(url).removeprefix("www."), canonical_url(url), urlsplit(url).path)
+
+
 def _consider(
     best: dict[str, dict[str, Candidate]],
     url: str,
     anchor: str,
-    domain: str,
+    facts: _UrlFacts,
     *,
     bonus: float,
     source: str,
     home_host: str | None = None,
 ) -> None:
-    if not page_url_ok(url, domain):
-        return
     kind, score, reason = kind_of(url, anchor)
     if kind is None or kind in ("legal", "contact"):
         return
-    if (
-        home_host
-        and host_of(url).removeprefix("www.") != home_host
-        and kind not in ("blog", "press")
-    ):
+    if home_host and facts.host != home_host and kind not in ("blog", "press"):
         score -= 1.5
-    key = canonical_url(url)
+    key = facts.key
     if source == "sitemap":
-        reason = f"sitemap {urlsplit(url).path}"
+        reason = f"sitemap {facts.path}"
     candidate = Candidate(url=key, kind=kind, score=score + bonus, reason=reason)
     current = best.setdefault(kind, {}).get(key)
     if current is None or current.score < candidate.score:

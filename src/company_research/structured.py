@@ -13,7 +13,14 @@ from lxml import etree
 from company_research.models import ArticleMeta, OrgFacts
 from company_research.scope import host_of, in_scope
 
-__all__ = ["find_articles", "find_organization", "jsonld_nodes", "microdata_nodes", "node_types"]
+__all__ = [
+    "find_articles",
+    "find_organization",
+    "jsonld_nodes",
+    "microdata_nodes",
+    "node_graph",
+    "node_types",
+]
 
 MAX_SCRIPT_CHARS = 1_000_000
 MAX_NODES = 500
@@ -520,11 +527,17 @@ def _score(node: dict[str, Any], bonus: int, site_domain: str | None) -> int:
     return score
 
 
+def node_graph(nodes: list[dict[str, Any]]) -> _Graph:
+    """The nodes' @id index, built once for find_organization and find_articles on a page."""
+    return _Graph(nodes)
+
+
 def find_organization(
-    nodes: list[dict[str, Any]], site_domain: str | None = None
+    nodes: list[dict[str, Any]], site_domain: str | None = None, graph: _Graph | None = None
 ) -> OrgFacts | None:
-    """The facts of the page's best Organization-like node, or None when there is none."""
-    graph = _Graph(nodes)
+    """The facts of the page's best Organization-like node, or None when there is none.
+    `graph`: node_graph(nodes), when the caller has it already."""
+    graph = _Graph(nodes) if graph is None else graph
     best: dict[str, Any] | None = None
     best_score = -(10**9)
     for node, bonus in _organization_candidates(graph, nodes):
@@ -613,9 +626,10 @@ def _article_nodes(graph: _Graph, nodes: list[dict[str, Any]]) -> Iterator[dict[
                     yield part
 
 
-def find_articles(nodes: list[dict[str, Any]]) -> list[ArticleMeta]:
-    """Articles and blog posts a page describes (itself, or the items of its list or blog)."""
-    graph = _Graph(nodes)
+def find_articles(nodes: list[dict[str, Any]], graph: _Graph | None = None) -> list[ArticleMeta]:
+    """Articles and blog posts a page describes (itself, or the items of its list or blog).
+    `graph`: node_graph(nodes), when the caller has it already."""
+    graph = _Graph(nodes) if graph is None else graph
     articles: list[ArticleMeta] = []
     seen: set[tuple[str | None, str | None]] = set()
     for node in _article_nodes(graph, nodes):
