@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from company_research.blocks import boilerplate_sentence, content_blocks
@@ -432,18 +432,8 @@ def iso_date(value: str) -> str | None:
     return match.group(0)
 
 
-FEED_ENTRIES = 200
-
-
 def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]:
     """The title and entries of an RSS/Atom feed we fetched (feedparser never sees a URL)."""
-    plain = _plain_rss(body, feed_url)
-    if plain is not None:
-        return plain
-    return _feedparser_feed(body, feed_url)
-
-
-def _feedparser_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]:
     import io
     import time
 
@@ -454,7 +444,7 @@ def _feedparser_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedE
     except Exception:  # feedparser's loose parser has bugs on broken feeds (int(None), surrogates)
         return None, []
     entries: list[FeedEntry] = []
-    for entry in parsed.entries[:FEED_ENTRIES]:
+    for entry in parsed.entries[:200]:
         title = _clean(_strip_tags(entry.get("title") or ""))
         link = entry.get("link") or ""
         if not title or not link:
@@ -472,162 +462,6 @@ def _feedparser_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedE
         entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
     feed_name = _clean(_strip_tags(parsed.feed.get("title") or ""))[:200] or None
     return feed_name, entries
-
-
-# -- plain RSS 2.0 without feedparser -------------------------------------------------------
-# feedparser costs ~6 ms a feed (SAX events in Python, HTML sanitising, date parsers). An RSS
-# 2.0 feed of plain text (no markup, no entities, no extensions) needs none of that, and lxml
-# reads it in a tenth of the time. Anything beyond that subset goes to feedparser: elements
-# outside the tables below, attributes on the text elements, xml:base, a DOCTYPE, another
-# encoding, text with "<" or "&" (markup feedparser would sanitise), a link that is not an
-# absolute http(s) URL, a date _written_date cannot read (feedparser's date parsers then
-# decide). tests/test_feed_fastpath.py checks the two agree on generated feeds.
-_CHANNEL_TAGS = frozenset(
-    {"title", "link", "description", "language", "lastBuildDate", "pubDate", "generator",
-     "copyright", "ttl", "docs", "category", "item", "{http://www.w3.org/2005/Atom}link"}
-)  # fmt: skip
-_ITEM_TAGS = frozenset({"title", "link", "guid", "pubDate", "description", "category"})
-_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
-_XML_DECLARATION = re.compile(rb"<\?xml\b[^>]*\?>")
-_DECLARED_ENCODING = re.compile(rb"""\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
-_PLAIN_LINK = re.compile(r"https?://[^\s/\\?#@:][^\s\\]*")
-_PLAIN_TEXT_TAGS = frozenset({"title", "link", "pubDate", "description"})
-# Markup, and the C1 controls feedparser reads as the windows-1252 characters they stand for.
-_NOT_PLAIN = re.compile("[<>&\x80-\x9f]")
-
-
-def _plain_rss(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]] | None:
-    """parse_feed's answer for a plain-text RSS 2.0 feed; None when feedparser must decide."""
-    read = _plain_xml(body)
-    if read is None:
-        return None
-    root, utf8 = read
-    if root.tag != "rss" or dict(root.attrib) != {"version": "2.0"}:
-        return None
-    if len(root) != 1 or not _bare(root):
-        return None
-    channel = root[0]
-    if channel.tag != "channel" or channel.attrib or not _bare(channel):
-        return None
-    feed_title: str | None = None
-    items = []
-    for child in channel:
-        tag = child.tag
-        if tag not in _CHANNEL_TAGS:  # comments and processing instructions too
-            return None
-        if tag == "item":
-            items.append(child)
-            continue
-        if len(child) or _XML_BASE in child.attrib:
-            return None
-        if tag == "title":
-            if feed_title is not None or child.attrib:
-                return None
-            feed_title = _plain_text(child.text, utf8)
-            if feed_title is None:
-                return None
-    entries: list[FeedEntry] = []
-    for position, item in enumerate(items):
-        entry = _plain_item(item, feed_url, utf8)
-        if entry is None:
-            return None
-        if position < FEED_ENTRIES and entry is not False:
-            entries.append(entry)
-    feed_name = _clean(feed_title or "")[:200] or None
-    return feed_name, entries
-
-
-def _plain_item(item: Any, feed_url: str, utf8: bool) -> FeedEntry | bool | None:
-    """The entry of a plain RSS item; False when parse_feed skips it (no title or link);
-    None when it is not plain."""
-    if item.attrib or not _bare(item):
-        return None
-    found: dict[str, str] = {}
-    for child in item:
-        tag = child.tag
-        if tag not in _ITEM_TAGS or len(child) or _XML_BASE in child.attrib:
-            return None
-        if tag == "category":  # repeatable, and nothing parse_feed reads
-            continue
-        if tag in found or (tag in _PLAIN_TEXT_TAGS and child.attrib):
-            return None
-        text = _plain_text(child.text, utf8)
-        if text is None:
-            return None
-        found[tag] = text
-    if "link" not in found:
-        # feedparser may take the guid for the link (isPermaLink): let it decide.
-        return None if "guid" in found else False
-    link = found["link"]
-    if not _PLAIN_LINK.fullmatch(link):
-        return None
-    published = None
-    if "pubDate" in found:
-        published = _written_date(found["pubDate"])
-        if published is None:
-            return None
-    title = _clean(found.get("title", ""))
-    if not title:
-        return False
-    summary = _clean(found.get("description", ""))[:2000] or None
-    return FeedEntry(
-        title=title, url=urljoin(feed_url, urljoin(feed_url, link)), published=published,
-        summary=summary,
-    )  # fmt: skip
-
-
-def _plain_text(text: str | None, utf8: bool) -> str | None:
-    """The text of an element as feedparser gives it; None when it holds markup or
-    characters feedparser rewrites in ways not repeated here."""
-    text = text or ""
-    if _NOT_PLAIN.search(text):
-        return None
-    if text.isascii():
-        return text
-    if not utf8:
-        return None
-    # feedparser undoes UTF-8 read as Latin-1 ("cafÃ©" -> "café") in a UTF-8 feed.
-    try:
-        return text.encode("iso-8859-1").decode("utf-8")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return text
-
-
-def _bare(element: Any) -> bool:
-    """No text directly inside `element`, only child elements (and whitespace)."""
-    if element.text and element.text.strip():
-        return False
-    return all(not child.tail or not child.tail.strip() for child in element)
-
-
-def _plain_xml(body: bytes) -> tuple[Any, bool] | None:
-    """The root element of an XML document without DOCTYPE, in ASCII or declared UTF-8,
-    and whether it declares UTF-8; None otherwise."""
-    if not body.startswith(b"<"):  # a BOM, leading space: feedparser's encoding rules decide
-        return None
-    declaration = _XML_DECLARATION.match(body)
-    encoding = _DECLARED_ENCODING.search(declaration.group(0)) if declaration else None
-    if encoding is None:
-        if not body.isascii():  # feedparser then guesses (not always UTF-8)
-            return None
-    elif encoding.group(1).lower() not in (b"utf-8", b"utf8"):
-        return None
-    try:
-        body.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    from lxml import etree
-
-    parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-    )
-    try:
-        root = etree.fromstring(body, parser)
-    except (etree.XMLSyntaxError, ValueError):
-        return None
-    if root.getroottree().docinfo.doctype:
-        return None
-    return root, encoding is not None
 
 
 def _written_date(raw: str) -> str | None:
