@@ -1,18 +1,23 @@
 """Benchmark worker, run in a child process so each measurement has its own interpreter.
 
-    python benchmarks/worker.py refresh BASE DB N CONCURRENCY  # research N companies at once
+    python benchmarks/worker.py refresh BASE DB N CONCURRENCY [PROCESSES [warm]]
     python benchmarks/worker.py bare PAGES.json                 # trafilatura.extract alone
 
 `refresh` puts the N companies on the watchlist and runs `research refresh --all
---concurrency CONCURRENCY` through its library function; for code older than that command it
-does what the command does: asyncio over `pipeline.research_company()` with one shared client,
-one shared Politeness and one store. It prints one JSON line: wall and CPU time, pages,
-failures and the peak resident memory of the process.
+--concurrency CONCURRENCY [--processes PROCESSES]` through its library function (PROCESSES
+"auto" or absent: the command's default); for code older than that command it does what the
+command does: asyncio over `pipeline.research_company()` with one shared client, one shared
+Politeness and one store. `warm` imports what the pipeline imports lazily before the clock
+starts, as `bare` calls trafilatura once first. It prints one JSON line: wall time, CPU time
+(the worker processes' included), pages, failures and the peak resident memory of the
+process and of its largest worker process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import inspect
 import json
 import resource
 import sys
@@ -26,9 +31,45 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _refresh_command(base: str, db: Path, domains: list[str], concurrency: int) -> dict | None:
-    """`research refresh --all --concurrency N` of a watchlist, through its library function;
-    None when the code measured predates it."""
+def _children_peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _cpu() -> float:
+    """CPU time of this process and of its finished children (worker processes)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def _warm() -> None:
+    """Import what the pipeline imports on first use (as `bare` warms trafilatura)."""
+    import importlib
+
+    for name in (
+        "company_research.pipeline",
+        "company_research.crawl",
+        "company_research.extract",
+        "company_research.summarise",
+        "company_research.render",
+        "company_research.reviews.collect",
+        "lxml.html",
+        "feedparser",
+        "protego",
+        "httpx",
+    ):
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    with contextlib.suppress(Exception):  # code without review adapters
+        from company_research.reviews.registry import adapters
+
+        adapters()
+
+
+def _refresh_command(
+    base: str, db: Path, domains: list[str], concurrency: int, processes: int | None
+) -> dict | None:
+    """`research refresh --all --concurrency N [--processes P]` of a watchlist, through its
+    library function; None when the code measured predates it."""
     try:
         from company_research import refresh, watch
     except ImportError:
@@ -38,9 +79,12 @@ def _refresh_command(base: str, db: Path, domains: list[str], concurrency: int) 
     resolve = {d: f"{base}/{d}" for d in domains}
     settings = Settings(db_path=db, resolve=resolve, resolved_only=True)
     watch.add(settings, domains)
-    started, cpu_started = time.perf_counter(), time.process_time()
-    digest = refresh.refresh(settings, everything=True, concurrency=concurrency)
-    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    options = {}
+    if "processes" in inspect.signature(refresh.refresh).parameters:
+        options["processes"] = processes
+    started, cpu_started = time.perf_counter(), _cpu()
+    digest = refresh.refresh(settings, everything=True, concurrency=concurrency, **options)
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu_started
     totals = digest.totals()
     return {
         "wall": wall,
@@ -49,7 +93,9 @@ def _refresh_command(base: str, db: Path, domains: list[str], concurrency: int) 
         "pages": totals.get("pages_parsed", totals.get("pages_fetched", 0)),
         "unchanged": totals.get("pages_not_modified", 0),
         "failed": len(digest.failed),
+        "processes": getattr(digest, "processes", 1),
         "peak_rss_mb": _peak_rss_mb(),
+        "workers_peak_rss_mb": _children_peak_rss_mb(),
         "via": "research refresh",
     }
 
@@ -103,21 +149,25 @@ def _bare(pages_file: Path) -> dict:
 
     pages = json.loads(pages_file.read_text(encoding="utf-8"))
     trafilatura.extract(pages[0]["html"], url=pages[0]["url"])  # warm the imports
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     for page in pages:
         trafilatura.extract(page["html"], url=page["url"])
-    wall = time.perf_counter() - started
-    return {"wall": wall, "pages": len(pages)}
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    return {"wall": wall, "cpu": cpu, "pages": len(pages)}
 
 
 def main() -> None:
     mode = sys.argv[1]
     if mode == "refresh":
         base, db, count, concurrency = sys.argv[2], Path(sys.argv[3]), *map(int, sys.argv[4:6])
+        extra = sys.argv[6:]
+        processes = int(extra[0]) if extra and extra[0].isdigit() else None
+        if "warm" in extra:
+            _warm()
         from sitegen import domain_of
 
         domains = [domain_of(i) for i in range(count)]
-        out = _refresh_command(base, db, domains, concurrency)
+        out = _refresh_command(base, db, domains, concurrency, processes)
         if out is None:
             out = asyncio.run(_refresh(base, db, domains, concurrency))
     elif mode == "bare":
