@@ -409,17 +409,30 @@ Read our <a href="/privacy/">privacy policy</a>.</p><button class="btn">Accept</
             + "</article>",
             extra_head=f'<script type="application/ld+json">{posting}</script>',
         )
+    # As WordPress writes them: HTML in CDATA (content:encoded), dc:creator, categories.
     items = "".join(
         f"<item><title>{escape(s.replace('-', ' ').capitalize())}</title>"
-        f"<link>{site}/blog/{s}/</link><guid>{site}/blog/{s}/</guid>"
+        f"<link>{site}/blog/{s}/</link>"
+        f"<dc:creator><![CDATA[{name} team]]></dc:creator>"
         f"<pubDate>{formatdate(_epoch(d), usegmt=True)}</pubDate>"
-        f"<description>{escape(text.paragraph(2))}</description></item>"
-        for s, d in zip(post_slugs[:10], post_dates[:10], strict=True)
+        f"<category><![CDATA[News]]></category>"
+        f'<guid isPermaLink="false">{site}/?p={1000 + i}</guid>'
+        f"<description><![CDATA[{escape(text.paragraph(2))} [&#8230;]]]></description>"
+        "<content:encoded><![CDATA["
+        + "".join(f"<p>{escape(text.paragraph(4))}</p>" for _ in range(3))
+        + "]]></content:encoded></item>"
+        for i, (s, d) in enumerate(zip(post_slugs[:10], post_dates[:10], strict=True))
     )
     rss = (
-        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-        f"<title>{escape(name)} blog</title><link>{site}/blog/</link>"
-        f"<description>News</description>{items}</channel></rss>"
+        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" '
+        'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:atom="http://www.w3.org/2005/Atom"><channel>'
+        f"<title>{escape(name)} blog</title>"
+        f'<atom:link href="{site}/blog/feed.xml" rel="self" type="application/rss+xml" />'
+        f"<link>{site}/blog/</link><description>News</description>"
+        "<language>en-US</language><generator>https://wordpress.org/?v=6.6.2</generator>"
+        f"{items}</channel></rss>"
     )
     company.pages["/blog/feed.xml"] = Page(
         "/blog/feed.xml",

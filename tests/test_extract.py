@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from company_research.extract import extract_page, relative_date
+from company_research.extract import extract_page, parse_feed, relative_date
 
 
 def blocks(body: str, head: str = "") -> list[tuple[str, str]]:
@@ -124,3 +124,26 @@ def test_structured_date_wins_over_relative_text():
     )
     got = extract_page("https://acme.example/post/x", html, "post", None, "2026-11-27T01:00:00Z")
     assert got.published == "2026-08-14"
+
+
+def test_feed_summaries_are_text_whatever_the_feed_escapes() -> None:
+    """WordPress writes descriptions as HTML in CDATA ending with "[&#8230;]": the summary is
+    the text a reader sees, entities decoded, markup gone."""
+    feed = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Acme &amp; Co blog</title><link>https://acme.example/blog/</link>
+<item><title>Tools &amp; tips</title><link>https://acme.example/blog/tools/</link>
+<description><![CDATA[We ship R&amp;D notes every week [&#8230;]]]></description></item>
+<item><title>Second</title><link>https://acme.example/blog/second/</link>
+<description><![CDATA[<p>Plain <b>bold</b> words &ndash; and more</p>]]></description></item>
+<item><title>Third</title><link>https://acme.example/blog/third/</link>
+<description>Already text: 5 &lt; 6</description></item>
+</channel></rss>"""
+    title, entries = parse_feed(feed, "https://acme.example/blog/feed/")
+    assert title == "Acme & Co blog"
+    assert [e.title for e in entries] == ["Tools & tips", "Second", "Third"]
+    assert [e.summary for e in entries] == [
+        "We ship R&D notes every week [\u2026]",
+        "Plain bold words \u2013 and more",
+        "Already text: 5 < 6",
+    ]

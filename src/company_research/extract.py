@@ -477,7 +477,9 @@ def _written_date(raw: str) -> str | None:
 
 
 def _strip_tags(fragment: str) -> str:
-    if "<" not in fragment:
+    """The text of an HTML fragment (a feed's summary): tags dropped, entities decoded, as
+    WordPress's "[&#8230;]" in a CDATA description, which feedparser hands on as HTML."""
+    if "<" not in fragment and "&" not in fragment:
         return fragment
     root = parse_html(f"<div>{fragment}</div>")
     return root.text_content() if root is not None else fragment

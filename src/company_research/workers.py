@@ -125,7 +125,7 @@ class WorkerPool:
                 "company_research.workers",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
-                limit=1 << 20,
+                limit=1 << 26,  # a line is one message; a digest with many changes is long
             )
         except OSError:
             return
@@ -210,7 +210,12 @@ class WorkerPool:
                 event.set()
             with contextlib.suppress(Exception):
                 stdin.close()
-            code = await proc.wait()
+            try:  # it stops when its stdin closes; one that does not is ended
+                code = await asyncio.wait_for(proc.wait(), timeout=30)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.kill()
+                code = await proc.wait()
         if fatal:
             raise _error_from(fatal)
         from company_research.refresh import Change, CompanyDigest
