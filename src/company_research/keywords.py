@@ -187,10 +187,16 @@ HQ_PATTERNS = (
 # Inside every match of HQ_PATTERNS, lower-cased (facts.py).
 HQ_ANCHOR = r"headquarter|\bhq\b|based|basé|sitz|siège|sede"
 # A postal address line: "69002 Lyon", "86150 Augsburg", "28004 Madrid".
-_STREET = (
-    r"(?i:rue|avenue|av\.|boulevard|bd|quai|chemin|place|allée|straße|strasse|str\.|weg|platz|"
-    r"allee|gasse|ring|damm|street|st\.|road|rd\.|calle|avda\.|plaza|paseo|via|viale|piazza)"
+_STREET_WORDS = (
+    r"rue|avenue|av\.|boulevard|bd|quai|chemin|place|allée|straße|strasse|str\.|weg|platz|"
+    r"allee|gasse|ring|damm|street|st\.|road|rd\.|calle|avda\.|plaza|paseo|via|viale|piazza"
 )
+# Every street word starts with one of these letters. The look-ahead is case-sensitive, so
+# `re` rules most positions out at once instead of trying thirty words case-insensitively at
+# each (2.5x faster); it lists every character IGNORECASE matches to those letters ("ſ" is an
+# "s"; tests/test_facts.py checks that against all of Unicode), so it changes no match.
+STREET_INITIALS = "AaBbCcDdGgPpQqRrSsſVvWw"
+_STREET = rf"(?=[{STREET_INITIALS}])(?i:{_STREET_WORDS})"
 POSTCODE_CITY = (
     _STREET
     + r"[^,;|]{0,40}?,? (?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
