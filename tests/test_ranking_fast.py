@@ -135,3 +135,33 @@ def test_no_boilerplate_word_holds_a_letter_that_folds_to_ascii() -> None:
     # matches an ASCII letter under re.IGNORECASE, so a non-ASCII word could match ASCII text.
     words = (*BOILERPLATE_SENTENCE_WORDS, *LEGAL_SENTENCE_WORDS, *BOILERPLATE_SHORT_WORDS)
     assert not any(ch in word for word in words for ch in "\u212a\u017f\u0131\u0130")
+
+
+SENTENCES = [
+    "Harbour cranes report every container move to the terminal system.",
+    "The terminal system predicts berth windows from container moves.",
+    "Our weekly team lunch moved to Thursdays this autumn.",
+    "Planners get early warnings from the terminal system and the cranes.",
+    "Parking is available behind the building for all visitors.",
+    "Cranes and planners share one system for every berth window.",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    picks=st.lists(st.sampled_from(SENTENCES), min_size=1, max_size=12),
+    limit=st.integers(min_value=-1, max_value=8),
+    lead=st.sampled_from([0.0, 0.5, 1.0]),
+)
+def test_rank_sentences_with_the_early_stop_equals_the_full_walk(
+    picks: list[str], limit: int, lead: float
+) -> None:
+    text = " ".join(picks)
+    fast = ranking.rank_sentences(text, limit=limit, lead_weight=lead)
+    full_walk = ranking._pagerank
+    try:
+        ranking._pagerank = lambda sim, teleport, places=None: full_walk(sim, teleport)
+        full = ranking.rank_sentences(text, limit=limit, lead_weight=lead)
+    finally:
+        ranking._pagerank = full_walk
+    assert fast == full

@@ -283,6 +283,7 @@ def rank_sentences(
     lead = [1 / (1 + i) for i in range(n)]
     total = sum(lead)
     teleport = [(1 - lead_weight) / n + lead_weight * w / total for w in lead]
-    scores = _pagerank(_similarity_matrix(bags), teleport, places=limit)
+    # Only the first `limit` places are returned: the walk may stop once they are settled.
+    scores = _pagerank(_similarity_matrix(bags), teleport, places=limit if limit > 0 else None)
     order = sorted(range(n), key=lambda i: (-scores[i], i))
     return [sentences[i] for i in order[:limit]]
