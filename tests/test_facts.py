@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from hypothesis import HealthCheck, example, given, settings
@@ -9,7 +10,16 @@ from hypothesis import strategies as st
 
 from company_research.challenge import visible_text
 from company_research.encoding import decode_body
-from company_research.facts import FACTS, MARGIN, Tier, first_match
+from company_research.facts import (
+    FACTS,
+    MARGIN,
+    Tier,
+    _anchors,
+    _ascii_digits,
+    _lower,
+    first_match,
+)
+from company_research.keywords import _STREET_WORDS, STREET_INITIALS
 
 ROOT = Path(__file__).resolve().parent.parent / "fixtures"
 TIERS = [(fact, tier) for fact, tiers in FACTS for tier in tiers]
@@ -36,6 +46,10 @@ WORDS = [
     "empleados", "personas", "medewerkers", "dipendenti", "staff", "1987", "2016", "1899",
     "2026", "12019", "69002", "97214", "86150", "1.200", "1 200", "4,500+", "180", "42",
     "the", "and", "our", "a", "in", "en", "à", "of", "team", ".", ",", ";", ":", "\n", "İ", "ẞ",
+    # Digits outside Latin-1 (\d matches them; the [0-9] shortcut must not be taken), an
+    # anchor word inside another, words that end where an anchor's \b needs them to.
+    "١٩٩٨", "٦٩٠٠٢", "©", "hq", "HQ-based", "sede", "basé", "siège", "Sitz", "teams", "peoples",
+    "employeesemployees",
 ]  # fmt: skip
 texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
 
@@ -52,6 +66,15 @@ def test_anchored_search_equals_whole_text_search(text: str, padding: int) -> No
             assert first_match(tier, candidate) == whole_text(tier, candidate), (fact, candidate)
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=texts)
+def test_anchor_scan_finds_what_finditer_finds(text: str) -> None:
+    lowered = _lower(text)
+    for fact, tier in TIERS:
+        expected = [m.span() for m in tier.anchor.finditer(lowered)]
+        assert list(_anchors(tier.anchor, lowered)) == expected, (fact, text)
+
+
 def test_every_fixture_page_gives_the_same_facts_both_ways() -> None:
     pages = [p for p in ROOT.rglob("*.html")]
     assert len(pages) > 100
@@ -63,3 +86,25 @@ def test_every_fixture_page_gives_the_same_facts_both_ways() -> None:
             assert value == whole_text(tier, text), (fact, path)
             found += value is not None
     assert found > 20  # the fixtures do state facts: the comparison is not all None == None
+
+
+def test_street_initials_cover_every_character_that_matches_them_ignoring_case() -> None:
+    # POSTCODE_CITY's case-sensitive look-ahead must let through every character that could
+    # start a street word under re.IGNORECASE, or it would drop matches.
+    everything = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000)
+    initials = {word[0] for word in _STREET_WORDS.split("|")}
+    matching = set(re.findall("(?i)[" + "".join(sorted(initials)) + "]", everything))
+    assert matching <= set(STREET_INITIALS), matching - set(STREET_INITIALS)
+    assert "ſ" in matching  # the check is not vacuous: "s" matches the long s
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=texts)
+def test_latin1_rewrite_finds_what_the_pattern_finds(text: str) -> None:
+    text = "".join(c for c in text if ord(c) < 0x100)  # what the rewrite is used on
+    for _fact, tier in TIERS:
+        for pattern in (*tier.patterns, *(n for n in tier.needs if n), tier.anchor):
+            fast = _ascii_digits(pattern)
+            assert [m.group() for m in fast.finditer(text)] == [
+                m.group() for m in pattern.finditer(text)
+            ]

@@ -187,17 +187,27 @@ HQ_PATTERNS = (
 # Inside every match of HQ_PATTERNS, lower-cased (facts.py).
 HQ_ANCHOR = r"headquarter|\bhq\b|based|basé|sitz|siège|sede"
 # A postal address line: "69002 Lyon", "86150 Augsburg", "28004 Madrid".
-_STREET = (
-    r"(?i:rue|avenue|av\.|boulevard|bd|quai|chemin|place|allée|straße|strasse|str\.|weg|platz|"
-    r"allee|gasse|ring|damm|street|st\.|road|rd\.|calle|avda\.|plaza|paseo|via|viale|piazza)"
+_STREET_WORDS = (
+    r"rue|avenue|av\.|boulevard|bd|quai|chemin|place|allée|straße|strasse|str\.|weg|platz|"
+    r"allee|gasse|ring|damm|street|st\.|road|rd\.|calle|avda\.|plaza|paseo|via|viale|piazza"
 )
+# Every street word starts with one of these letters. The look-ahead is case-sensitive, so
+# `re` rules most positions out at once instead of trying thirty words case-insensitively at
+# each (2.5x faster); it lists every character IGNORECASE matches to those letters ("ſ" is an
+# "s"; tests/test_facts.py checks that against all of Unicode), so it changes no match.
+STREET_INITIALS = "AaBbCcDdGgPpQqRrSsſVvWw"
+_STREET = rf"(?=[{STREET_INITIALS}])(?i:{_STREET_WORDS})"
 POSTCODE_CITY = (
     _STREET
     + r"[^,;|]{0,40}?,? (?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
     r"(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z]{2}) \d{5}\b",  # "Portland, OR 97214"
 )
 
-POSTCODE_ANCHOR = r"\d{4}"  # inside every match of POSTCODE_CITY
+# Inside every match of POSTCODE_CITY (written out: `\d{4}` has no fast scan in `re`).
+POSTCODE_ANCHOR = r"\d\d\d\d"
+# Per pattern of POSTCODE_CITY, what every match of it contains (case as in the pattern): far
+# rarer than four digits in page text, and quick to rule a window out with (facts.py).
+POSTCODE_CITY_NEEDS = (r"\d\d\d\d [A-ZÀ-Þ]", r", [A-Z]{2} \d{5}")
 
 # Phrases stating a head count.
 EMPLOYEE_PATTERNS = (

@@ -246,14 +246,18 @@ def _is_heading(tag: str) -> bool:
 
 
 def _heading_matches(text: str, table: tuple[str, ...]) -> bool:
+    """The heading is one of the table's phrases, or starts with one and a space."""
     folded = fold(text).strip(" :.!")
-    return any(folded == h or folded.startswith(h + " ") for h in _folded(table))
+    whole, starts = _folded(table)
+    return folded in whole or folded.startswith(starts)
 
 
 @functools.cache
-def _folded(table: tuple[str, ...]) -> tuple[str, ...]:
-    """A keyword table folded once (it was folded again for every heading of every page)."""
-    return tuple(fold(h) for h in table)
+def _folded(table: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """A keyword table folded once (it was folded again for every heading of every page): the
+    phrases, and each followed by a space (one `str.startswith` call tests them all)."""
+    folded = [fold(h) for h in table]
+    return frozenset(folded), tuple(h + " " for h in folded)
 
 
 def _mission(pages: list[PageRecord], cite: Any) -> dict[str, Any] | None:
