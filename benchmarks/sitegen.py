@@ -223,8 +223,9 @@ def build_company(number: int, *, posts: int = 12, products: int = 8) -> Company
                 "sameAs": [f"https://www.linkedin.com/company/{name.lower()}-{number}"],
             }
         )
+        path = ICON[ICON.index("<path") : ICON.rindex("</svg>")]
         sprite = "".join(
-            f'<symbol id="i{i}" viewBox="0 0 24 24">{ICON[90:-6]}</symbol>' for i in range(24)
+            f'<symbol id="i{i}" viewBox="0 0 24 24">{path}</symbol>' for i in range(24)
         )
         html = f"""<!doctype html>
 <html lang="en">
