@@ -270,25 +270,37 @@ async def _refresh_all(
         if reporter:
             reporter.done(result)
 
-    mine, *theirs = shares(concurrency, processes)
-    pool = WorkerPool(settings, politeness, queue, finished)
+    workers = shares(concurrency, processes) if processes > 1 else []
+    pool = WorkerPool(settings, politeness, queue, finished, concurrency, len(workers))
     if reporter:
         reporter.start(len(todo))
     try:
         async with make_client(settings, transport) as client:
 
-            async def runner() -> None:
+            async def runner(*, until_taken_over: bool) -> None:
                 nonlocal local
-                while queue:
-                    entry = queue.popleft()
-                    finished(
-                        await _refresh_company(entry.domain, settings, store, client, politeness)
-                    )
-                    local += 1
+                while queue and not (until_taken_over and pool.taken_over()):
+                    async with pool.companies:
+                        entry = await pool.take(pool)
+                        if entry is None:
+                            break
+                        try:
+                            finished(
+                                await _refresh_company(
+                                    entry.domain, settings, store, client, politeness
+                                )
+                            )
+                        finally:
+                            pool.release(pool, entry)
+                        local += 1
 
+            # This process crawls until its workers are ready, then only hands out slots.
             await asyncio.gather(
-                *(runner() for _ in range(mine)), *(pool.run_worker(n) for n in theirs)
+                *(runner(until_taken_over=True) for _ in range(concurrency)),
+                *(pool.run_worker(n) for n in workers),
             )
+            # What workers that died early left (none if they all ran to the end).
+            await asyncio.gather(*(runner(until_taken_over=False) for _ in range(concurrency)))
     finally:
         if reporter:
             reporter.finish()

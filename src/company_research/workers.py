@@ -14,10 +14,14 @@ and talks to each over its stdin and stdout, one JSON object per line:
     parent -> worker  {"op": "end"}                                   (no more companies)
     worker -> parent  {"op": "fatal", "error": "StoreError", "message": "..."}
 
-Host slots are the point: the parent's Politeness is the only one that hands them out, so a
-host shared by companies in different processes (a review site) never sees more than
-`per_host_concurrency` requests at once nor a shorter gap than its Crawl-delay. Each worker
-opens the same SQLite store (WAL; every crawl is one transaction, as in one process).
+Host slots are the point. A company's own site is crawled by one process at a time: the
+parent never has two companies of one registrable domain (acme.com, shop.acme.com) under way
+in different processes, so a worker keeps the slots of the hosts of the companies it crawls
+itself, with no round trip. Every other host (the review sites every company asks) is
+shared: its slots come from the parent's Politeness, the only one that hands them out, so it
+never sees more than `per_host_concurrency` requests at once from all processes together,
+nor a shorter gap than its Crawl-delay. Each worker opens the same SQLite store (WAL; every
+crawl is one transaction, as in one process).
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from company_research import errors
 from company_research.fetch import Politeness, _HostState, wait_turn
+from company_research.scope import registrable_domain
 from company_research.settings import Settings
 
 if TYPE_CHECKING:
@@ -51,8 +56,9 @@ MAX_PROCESSES = 4
 
 
 def default_processes(companies: int, concurrency: int) -> int:
-    """How many processes a refresh of `companies` at `concurrency` at a time should use: one
-    per core this process may run on, at most MAX_PROCESSES, none idle for want of work."""
+    """How many processes a refresh of `companies` at `concurrency` at a time should crawl in:
+    one per core this process may run on, at most MAX_PROCESSES, none idle for want of work
+    (1: this process alone; more: that many worker processes, this one handing out slots)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -61,7 +67,7 @@ def default_processes(companies: int, concurrency: int) -> int:
 
 
 def shares(concurrency: int, processes: int) -> list[int]:
-    """`concurrency` companies at a time split between `processes` (the first is this one)."""
+    """`concurrency` companies at a time split between `processes` worker processes."""
     processes = max(1, min(processes, concurrency))
     return [concurrency // processes + (i < concurrency % processes) for i in range(processes)]
 
@@ -94,7 +100,9 @@ def digest_from_json(data: dict[str, Any]) -> CompanyDigest:
 # -- the refreshing process ----------------------------------------------------------------
 class WorkerPool:
     """The refreshing process's side: starts workers, feeds them companies from the queue the
-    process itself also takes from, and hands out host slots from its own Politeness."""
+    process itself takes from until they are ready, and hands out host slots from its own
+    Politeness. Once the workers run, this process only hands out slots: busy crawling too,
+    its event loop would answer the workers' requests for slots tens of ms late."""
 
     def __init__(
         self,
@@ -102,22 +110,60 @@ class WorkerPool:
         politeness: Politeness,
         queue: deque[WatchEntry],
         finished: Callable[[CompanyDigest], None],
+        concurrency: int,
+        workers: int,
     ) -> None:
         self.settings = settings
         self.politeness = politeness
         self.queue = queue
         self.finished = finished
+        self.companies = asyncio.Semaphore(concurrency)  # at a time, in all processes
         self.used = 0  # worker processes that refreshed at least one company
+        self.unsettled = workers  # workers neither ready nor ended yet
+        self.running = 0  # workers ready and not ended
         self._senders: list[Callable[[dict[str, Any]], None]] = []
+        self._owners: dict[str, tuple[object, int]] = {}  # domain group -> (process, count)
+        self._freed = asyncio.Event()
         politeness.on_refuse.append(self._tell_refusal)
+
+    async def take(self, owner: object) -> WatchEntry | None:
+        """The next company `owner` (a process) may crawl: the first in the queue whose
+        registrable domain no other process has under way (waiting if all have); None when
+        the queue is empty. Give it back with `release` when done."""
+        while self.queue:
+            for index, entry in enumerate(self.queue):
+                group = _group(entry.domain)
+                holder = self._owners.get(group)
+                if holder is None or holder[0] is owner:
+                    del self.queue[index]
+                    self._owners[group] = (owner, (holder[1] if holder else 0) + 1)
+                    return entry
+            self._freed.clear()
+            await self._freed.wait()
+        return None
+
+    def release(self, owner: object, entry: WatchEntry) -> None:
+        group = _group(entry.domain)
+        holder, count = self._owners.get(group, (owner, 1))
+        if count > 1:
+            self._owners[group] = (holder, count - 1)
+        else:
+            self._owners.pop(group, None)
+        self._freed.set()
+
+    def taken_over(self) -> bool:
+        """Whether the workers have all started (or failed to) and some run: this process
+        then stops taking companies itself."""
+        return self.unsettled == 0 and self.running > 0
 
     def _tell_refusal(self, site: str, reason: str) -> None:
         for send in self._senders:
             send({"op": "refused", "site": site, "reason": reason})
 
     async def run_worker(self, concurrency: int) -> None:
-        """One worker process, from start to its last company. A worker that cannot start
-        leaves its share to the others; one that dies fails the companies it held."""
+        """One worker process, from start to its last company, with up to `concurrency` at a
+        time. A worker that cannot start leaves its share to the others; one that dies fails
+        the companies it held."""
         try:
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -128,6 +174,7 @@ class WorkerPool:
                 limit=1 << 26,  # a line is one message; a digest with many changes is long
             )
         except OSError:
+            self.unsettled -= 1
             return
         assert proc.stdin is not None and proc.stdout is not None
         held: dict[int, asyncio.Event] = {}
@@ -139,13 +186,34 @@ class WorkerPool:
             if not stdin.is_closing():
                 stdin.write(json.dumps(message).encode() + b"\n")
 
-        def assign() -> None:
-            if self.queue:
-                domain = self.queue.popleft().domain
-                assigned[domain] = assigned.get(domain, 0) + 1
-                send({"op": "company", "domain": domain})
-            else:
-                send({"op": "end"})
+        waiting: dict[str, list[asyncio.Event]] = {}  # companies given, until "done"
+        ended = asyncio.Event()
+
+        async def feed() -> None:
+            """Give the worker companies one after another, while it lives."""
+            while self.queue and not ended.is_set():
+                async with self.companies:
+                    entry = await self.take(proc)
+                    if entry is None:
+                        break
+                    try:
+                        if ended.is_set():
+                            self.queue.appendleft(entry)
+                            break
+                        domain = entry.domain
+                        done = asyncio.Event()
+                        waiting.setdefault(domain, []).append(done)
+                        assigned[domain] = assigned.get(domain, 0) + 1
+                        send({"op": "company", "domain": domain})
+                        await done.wait()
+                    finally:
+                        self.release(proc, entry)
+
+        async def feed_all() -> None:
+            await asyncio.gather(*(feed() for _ in range(concurrency)))
+            send({"op": "end"})
+
+        feeding: asyncio.Task[None] | None = None
 
         async def grant(ident: int, host: str, delay: float) -> None:
             state = self.politeness.host(host)
@@ -165,6 +233,7 @@ class WorkerPool:
 
         fatal: dict[str, Any] | None = None
         done_here = 0
+        ready = False
         try:
             send(
                 {
@@ -188,8 +257,10 @@ class WorkerPool:
                     if event:
                         event.set()
                 elif op == "ready":
-                    for _ in range(concurrency):
-                        assign()
+                    ready = True
+                    self.unsettled -= 1
+                    self.running += 1
+                    feeding = asyncio.create_task(feed_all())
                 elif op == "done":
                     done_here += 1
                     self.used += done_here == 1
@@ -197,12 +268,23 @@ class WorkerPool:
                     if assigned.get(digest.domain):
                         assigned[digest.domain] -= 1
                     self.finished(digest)
-                    assign()
+                    if waiting.get(digest.domain):
+                        waiting[digest.domain].pop(0).set()
                 elif op == "refused":
                     self.politeness.refuse(str(message["site"]), str(message["reason"]))
                 elif op == "fatal":
                     fatal = message
         finally:
+            if ready:
+                self.running -= 1
+            else:
+                self.unsettled -= 1
+            ended.set()
+            for events in waiting.values():
+                for done in events:
+                    done.set()
+            if feeding is not None:
+                feeding.cancel()
             self._senders.remove(send)
             for task in grants:
                 task.cancel()
@@ -230,6 +312,11 @@ class WorkerPool:
                 )
 
 
+def _group(domain: str) -> str:
+    """Companies that may share hosts (acme.com, shop.acme.com) share a group."""
+    return registrable_domain(domain) or domain
+
+
 def _error_from(message: dict[str, Any]) -> errors.ResearchError:
     kind = getattr(errors, str(message.get("error")), None)
     text = str(message.get("message") or "a worker process failed")
@@ -240,17 +327,30 @@ def _error_from(message: dict[str, Any]) -> errors.ResearchError:
 
 # -- a worker process ----------------------------------------------------------------------
 class BrokeredPoliteness(Politeness):
-    """A worker's Politeness: robots.txt and delays are learnt here, but every request slot is
-    asked of the refreshing process, which holds the limits for all processes."""
+    """A worker's Politeness: robots.txt and delays are learnt here; the slots of a shared
+    host (not one of the companies this process crawls) are asked of the refreshing process,
+    which holds the limits for all processes."""
 
     def __init__(
-        self, settings: Settings, send: Callable[[dict[str, Any]], None], refused: dict[str, str]
+        self,
+        settings: Settings,
+        send: Callable[[dict[str, Any]], None],
+        refused: dict[str, str],
+        shared: frozenset[str],
     ) -> None:
         super().__init__(settings)
         self._send = send
-        self.refused.update(refused)
         self._ids = itertools.count(1)
         self._waiting: dict[int, asyncio.Future[None]] = {}
+        self.refused.update(refused)
+        self.crawling: dict[str, int] = {}  # companies under way here (domain -> count)
+        self._shared = shared  # registrable domains every company may ask (review sites)
+
+    def _own(self, host: str) -> bool:
+        """A host of a company this process is crawling, and of no review site."""
+        if any(host == d or host.endswith("." + d) for d in self._shared):
+            return False
+        return any(host == d or host.endswith("." + d) for d in self.crawling)
 
     def refuse(self, site: str, reason: str) -> None:
         if site not in self.refused:
@@ -270,6 +370,10 @@ class BrokeredPoliteness(Politeness):
 
     @contextlib.asynccontextmanager
     async def slot(self, host: str, state: _HostState) -> AsyncIterator[None]:
+        if self._own(host):  # no other process crawls it now: keep its slots here
+            async with super().slot(host, state):
+                yield
+            return
         ident = next(self._ids)
         waiter = self._waiting[ident] = asyncio.get_running_loop().create_future()
         self._send({"op": "acquire", "id": ident, "host": host, "delay": state.delay})
@@ -294,17 +398,22 @@ async def _serve(
         except OSError:  # the refreshing process is gone (killed): stop, keep what is stored
             inbox.put_nowait(None)
 
-    politeness = BrokeredPoliteness(settings, send, refused)
+    politeness = BrokeredPoliteness(settings, send, refused, _review_domains())
     store = open_store(settings.db_path)
     running: set[asyncio.Task[None]] = set()
 
     async def one(domain: str) -> None:
+        politeness.crawling[domain] = politeness.crawling.get(domain, 0) + 1
         try:
             digest = await _refresh_company(domain, settings, store, client, politeness)
         except errors.ResearchError as exc:  # the store failed: the whole refresh stops
             send({"op": "fatal", "error": type(exc).__name__, "message": str(exc)})
             inbox.put_nowait(None)
             return
+        finally:
+            politeness.crawling[domain] -= 1
+            if not politeness.crawling[domain]:
+                del politeness.crawling[domain]
         send({"op": "done", "digest": digest_to_json(digest)})
 
     try:
@@ -345,6 +454,16 @@ async def _serve(
         for task in running:
             task.cancel()
         store.close()
+
+
+def _review_domains() -> frozenset[str]:
+    """The registrable domains of the review sites: hosts every company's crawl may ask."""
+    try:
+        from company_research.reviews.registry import adapters
+
+        return frozenset(site.domain for site in adapters().values() if site.domain)
+    except Exception:  # an adapter that fails to load is skipped where reviews are read
+        return frozenset()
 
 
 def _read_lines(loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[Any]) -> None:
