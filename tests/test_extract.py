@@ -147,3 +147,37 @@ def test_feed_summaries_are_text_whatever_the_feed_escapes() -> None:
         "Plain bold words \u2013 and more",
         "Already text: 5 < 6",
     ]
+
+
+def full_text(body: str) -> str:
+    html = f"<html><head><title>t</title></head><body>{body}</body></html>"
+    return extract_page("https://acme.example/", html, "about").full_text
+
+
+@pytest.mark.parametrize(
+    ("body", "text"),
+    [
+        # One line per block: list items, table cells, definition terms and descriptions.
+        (
+            "<ul><li><a>Junior Engineer 0</a></li><li><a>Staff Engineer 1</a></li></ul>",
+            "Junior Engineer 0\nStaff Engineer 1",
+        ),
+        ("<table><tr><td>Founded</td><td>2015</td></tr></table>", "Founded\n2015"),
+        ("<dl><dt>Gegründet</dt><dd>1952</dd></dl>", "Gegründet\n1952"),
+        ("<div>250+<div>employees</div>in 3 countries</div>", "250+\nemployees\nin 3 countries"),
+        # <br> and inline elements stay a space; whitespace of the source is one space.
+        ("<p>Industriestraße 12<br>86150\n   Augsburg</p>", "Industriestraße 12 86150 Augsburg"),
+        ("<p>We are <b>85</b>\n<span>people</span></p>", "We are 85 people"),
+        # Document order: an element's tail after its children's text; a comment's tail kept.
+        ("<p>Founded <em>in <b>2015</b></em> in Berlin</p>", "Founded in 2015 in Berlin"),
+        ("<p>Acme<!-- name -->GmbH</p>", "Acme GmbH"),
+        # Scripts, styles, templates and noscript are not read, their tails are.
+        (
+            "<p>a<script>var x = 1;</script>b</p><noscript><p>Enable JS</p></noscript><p>c</p>",
+            "a b\nc",
+        ),
+        ("<div>\n  <p>  </p>\n</div><p>only</p>", "only"),
+    ],
+)
+def test_full_text_has_one_line_per_block(body: str, text: str) -> None:
+    assert full_text(body) == text

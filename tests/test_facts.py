@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from company_research.challenge import visible_text
 from company_research.encoding import decode_body
+from company_research.extract import _visible_text, parse_html
 from company_research.facts import (
     FACTS,
     MARGIN,
@@ -17,6 +18,7 @@ from company_research.facts import (
     _anchors,
     _ascii_digits,
     _lower,
+    accepted,
     first_match,
 )
 from company_research.keywords import _STREET_WORDS, STREET_INITIALS
@@ -26,11 +28,15 @@ TIERS = [(fact, tier) for fact, tiers in FACTS for tier in tiers]
 
 
 def whole_text(tier: Tier, text: str) -> str | None:
-    """The plain way: every pattern over the whole text, in order."""
+    """The plain way: every pattern over the whole text, in order, each match tried in
+    order of its start until one is accepted."""
     for pattern in tier.patterns:
-        match = pattern.search(text)
-        if match:
-            return match.group(tier.group).strip(" .,")
+        pos = 0
+        while (match := pattern.search(text, pos)) is not None:
+            value = accepted(tier, match)
+            if value is not None:
+                return value
+            pos = match.start() + 1
     return None
 
 
@@ -50,14 +56,22 @@ WORDS = [
     # anchor word inside another, words that end where an anchor's \b needs them to.
     "١٩٩٨", "٦٩٠٠٢", "©", "hq", "HQ-based", "sede", "basé", "siège", "Sitz", "teams", "peoples",
     "employeesemployees",
+    # Blocks of a page (one a line): labels and values alone, list items ending in a number.
+    "250+", "0", "1", "Engineer 0", "Staff Engineer 1", "People Operations", "Founded:",
+    "Fundación", "Date de création :", "Industriestraße 12", "86150 Augsburg", "75002 Paris",
 ]  # fmt: skip
-texts = st.lists(st.sampled_from(WORDS), max_size=60).map(" ".join)
+# Words joined by a space or by a block break (a newline, as extract.py writes full_text).
+texts = st.lists(
+    st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", " ", " ", "\n"])), max_size=60
+).map(lambda parts: "".join(word + gap for word, gap in parts).strip(" "))
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=texts, padding=st.integers(min_value=0, max_value=3 * MARGIN))
 @example(text="We are a team of 40. Founded in 2016 in Rotterdam.", padding=0)
 @example(text="Unser Hauptsitz ist in Bad Homburg vor der Höhe", padding=MARGIN)
+@example(text="Junior Engineer 0\nStaff Engineer 1\n250+\nemployees", padding=0)
+@example(text="Industriestraße 12\n86150 Augsburg\nGegründet\n1952", padding=MARGIN)
 def test_anchored_search_equals_whole_text_search(text: str, padding: int) -> None:
     # Padding moves the pieces across window edges; filler of the same length between two
     # copies makes windows meet, overlap and stay apart.
@@ -80,12 +94,15 @@ def test_every_fixture_page_gives_the_same_facts_both_ways() -> None:
     assert len(pages) > 100
     found = 0
     for path in pages:
-        text = visible_text(decode_body(path.read_bytes(), "text/html"))
-        for fact, tier in TIERS:
-            value = first_match(tier, text)
-            assert value == whole_text(tier, text), (fact, path)
-            found += value is not None
-    assert found > 20  # the fixtures do state facts: the comparison is not all None == None
+        html = decode_body(path.read_bytes(), "text/html")
+        root = parse_html(html)
+        # The page's text on one line, and one line per block as the brief reads it.
+        for text in (visible_text(html), _visible_text(root) if root is not None else ""):
+            for fact, tier in TIERS:
+                value = first_match(tier, text)
+                assert value == whole_text(tier, text), (fact, path)
+                found += value is not None
+    assert found > 40  # the fixtures do state facts: the comparison is not all None == None
 
 
 def test_street_initials_cover_every_character_that_matches_them_ignoring_case() -> None:

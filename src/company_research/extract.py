@@ -303,18 +303,49 @@ def _alternates(root: HtmlElement, base: str) -> tuple[tuple[str, str], ...]:
     return tuple(found.items())[:100]
 
 
+# Elements that start and end a block of their own on a rendered page: full_text gives each
+# block a line, so a fact is read from one block (or a label and its value in two, facts.py),
+# never from the end of one list item and the start of the next. <br> and inline elements
+# stay a space: an address split by <br> still reads as one line.
+LINE_TAGS = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "body", "caption", "center", "dd",
+        "details", "dialog", "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer",
+        "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup", "hr", "legend", "li",
+        "main", "menu", "nav", "ol", "option", "p", "pre", "section", "summary", "table",
+        "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+
+
 def _visible_text(root: HtmlElement) -> str:
-    """Every text node of the body outside scripts and styles, as one line."""
-    from lxml.etree import Element
+    """Every text node of the body outside scripts and styles, in document order, one line
+    per block (LINE_TAGS); whitespace inside a line is one space."""
+    from lxml.etree import iterwalk
 
     body = root.find("body")
-    pieces = []
-    for el in (body if body is not None else root).iter(Element):  # elements, not comments
-        if el.tag not in ("script", "style", "noscript", "template") and el.text:
-            pieces.append(el.text)
-        if el.tail:
-            pieces.append(el.tail)
-    return _clean(" ".join(pieces))[:200_000]
+    lines: list[list[str]] = [[]]
+    line = lines[0]
+    walker = iterwalk(body if body is not None else root, events=("start", "end", "comment", "pi"))
+    for event, el in walker:
+        if event == "start":
+            tag = el.tag
+            if tag in LINE_TAGS:
+                line = []
+                lines.append(line)
+            if tag in HIDDEN_TAGS:
+                walker.skip_subtree()
+            elif el.text:
+                line.append(el.text)
+            continue
+        if event == "end" and el.tag in LINE_TAGS:
+            line = []
+            lines.append(line)
+        if el.tail:  # after the element's end (a comment's or a hidden element's too)
+            line.append(el.tail)
+    text = "\n".join(filter(None, (_clean(" ".join(pieces)) for pieces in lines if pieces)))
+    return text[:200_000]
 
 
 def _article_text(root: HtmlElement, url: str) -> str:

@@ -6,13 +6,19 @@ with them tries every position of its text (about 5 ms for 8 KB). Every match of
 contains an *anchor*, a plain lower-case regex that is cheap to find (a year, four digits, a
 keyword); the patterns are tried only in windows around the anchors, which gives the same
 answer as searching the whole text (tests/test_facts.py checks that on random texts).
+
+The text has one line per block of the page (extract.py). A fact is read from one block, or
+from two where pages state it so (`accepted`): a label alone then its value ("Founded" /
+"2015", a <dt> and its <dd>), a number alone then its label ("250+" / "employees", a stat
+counter), a street line then the postcode line of an address. Never from the end of one list
+item and the start of the next ("Junior Engineer 0" / "Staff Engineer 1").
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from company_research.keywords import (
@@ -44,6 +50,8 @@ class Tier:
     # Per pattern: a regex that finds something inside every match of it (None: no such
     # check); a window where it finds nothing is not searched with the slow pattern.
     needs: tuple[re.Pattern[str] | None, ...] = ()
+    # Whether a value the patterns read can be the fact at all (None: any value can).
+    plausible: Callable[[str], bool] | None = None
 
 
 def tier(
@@ -52,13 +60,21 @@ def tier(
     group: str,
     flags: int = 0,
     needs: tuple[str | None, ...] = (),
+    plausible: Callable[[str], bool] | None = None,
 ) -> Tier:
     return Tier(
         tuple(re.compile(p, flags) for p in patterns),
         re.compile(anchor),
         group,
         tuple(re.compile(n, flags) if n else None for n in needs),
+        plausible,
     )
+
+
+def head_count(value: str) -> bool:
+    """A head count of 0 or 1 is never a company's size ("Engineer 1", "1 person")."""
+    digits = re.sub(r"\D", "", value)
+    return bool(digits) and int(digits) > 1
 
 
 # (fact, tiers): strong phrasings on every page are tried before weak ones on any page.
@@ -77,12 +93,13 @@ FACTS: tuple[tuple[str, tuple[Tier, ...]], ...] = (
             tier(POSTCODE_CITY, POSTCODE_ANCHOR, "place", needs=POSTCODE_CITY_NEEDS),
         ),
     ),
-    ("employees", (tier(EMPLOYEE_PATTERNS, EMPLOYEE_ANCHOR, "count", re.I),)),
+    ("employees", (tier(EMPLOYEE_PATTERNS, EMPLOYEE_ANCHOR, "count", re.I, plausible=head_count),)),
 )
 
 
 def first_match(tier: Tier, text: str) -> str | None:
-    """The value the first pattern of `tier` that matches `text` gives at its first match."""
+    """The value the first pattern of `tier` that matches `text` gives at its first accepted
+    match: searching on from the next character after a match `accepted` refuses."""
     spans = windows(tier.anchor, text)
     if not spans:
         return None
@@ -91,9 +108,38 @@ def first_match(tier: Tier, text: str) -> str | None:
         for lo, hi in spans:
             if need is not None and need.search(text, lo, hi) is None:
                 continue  # nothing every match contains is in this window: no match either
-            match = pattern.search(text, lo, hi)
-            if match:
-                return match.group(tier.group).strip(" .,")
+            pos = lo
+            while (match := pattern.search(text, pos, hi)) is not None:
+                value = accepted(tier, match)
+                if value is not None:
+                    return value
+                pos = match.start() + 1
+    return None
+
+
+def accepted(tier: Tier, match: re.Match[str]) -> str | None:
+    """The value `match` (of a pattern of `tier`) reads, or None when it is no fact: the
+    value is implausible (tier.plausible), or the match joins blocks of the page that do not
+    state one fact.
+
+    A match may join two blocks (lines of the text), never three, and only when one of them
+    is no more than the match takes from it: the first (a label alone, "Founded" /
+    "2015"; a number alone, "250+" / "employees") or the one holding the value (a <dd>, the
+    postcode line of an address). "Junior Engineer 0" / "Staff Engineer 1" is neither."""
+    value = match.group(tier.group).strip(" .,")
+    if tier.plausible is not None and not tier.plausible(value):
+        return None
+    text = match.string
+    start, end = match.span()
+    cut = text.find("\n", start, end)
+    if cut < 0:
+        return value
+    if text.find("\n", cut + 1, end) >= 0:
+        return None  # three blocks
+    if text.rfind("\n", 0, cut) + 1 >= start:
+        return value  # the first block lies wholly in the match
+    if match.start(tier.group) > cut and (end == len(text) or text[end] == "\n"):
+        return value  # the value's block lies wholly in the match
     return None
 
 

@@ -151,18 +151,25 @@ CTA_WORDS = (
 
 # Phrases around a founding year; a year within a short clause of the verb.
 _YEAR = r"(?P<year>(?:18|19|20)\d\d)\b"
+# `\s` where a block of the page may end and the next begin (a <dt> "Founded in", its <dd>
+# "2015"); a space elsewhere. facts.accepted says which blocks a match may join.
 FOUNDED_PATTERNS = (
-    r"\b(?:founded|established|incorporated|started|launched)\b[^.;:]{0,40}?\bin " + _YEAR,
+    r"\b(?:founded|established|incorporated|started|launched)\b[^.;:]{0,40}?\bin\s" + _YEAR,
     r"\b(?:founded|established|est\.)\s*(?:in\s*)?" + _YEAR,
     r"\bgegründet\b[^.;:]{0,40}?" + _YEAR,
     _YEAR + r"[^.;:]{0,40}?\bgegründet",
     r"\bGründung(?:sjahr)?\b[^.;:]{0,20}?" + _YEAR,
-    r"\b(?:fondée?s?|créée?s?)\b[^.;:]{0,40}?\ben " + _YEAR,
-    r"\bfund(?:ad[ao]s?|ó|aron)\b[^.;:]{0,40}?\ben " + _YEAR,
+    r"\b(?:fondée?s?|créée?s?)\b[^.;:]{0,40}?\ben\s" + _YEAR,
+    r"\bfund(?:ad[ao]s?|ó|aron)\b[^.;:]{0,40}?\ben\s" + _YEAR,
     r"\bgründeten?\b[^.;:]{0,40}?" + _YEAR,
-    r"\b(?:a|ont) fondé\b[^.;:]{0,40}?\ben " + _YEAR,
-    r"\bopgericht\b[^.;:]{0,40}?\bin " + _YEAR,
-    r"\bfondat[ao]\b[^.;:]{0,40}?\bnel " + _YEAR,
+    r"\b(?:a|ont) fondé\b[^.;:]{0,40}?\ben\s" + _YEAR,
+    r"\bopgericht\b[^.;:]{0,40}?\bin\s" + _YEAR,
+    r"\bfondat[ao]\b[^.;:]{0,40}?\bnel\s" + _YEAR,
+    # A label and its value, as fact boxes and definition lists give them ("Founded: 2015",
+    # "Gegründet: 1952", "Date de création : 2015", "Año de fundación: 1998").
+    r"\b(?:founded|year founded|founding year|established|gegründet|gründungsjahr|"
+    r"fondée?|date de création|année de création|création|fundad[ao]|fundación|"
+    r"año de fundación|fecha de fundación)\s*:?\s*" + _YEAR,
 )
 # Inside every match of the founding patterns (facts.py searches near it, in lower case).
 FOUNDED_ANCHOR = r"(?:18|19|20)\d\d\b"
@@ -199,7 +206,7 @@ STREET_INITIALS = "AaBbCcDdGgPpQqRrSsſVvWw"
 _STREET = rf"(?=[{STREET_INITIALS}])(?i:{_STREET_WORDS})"
 POSTCODE_CITY = (
     _STREET
-    + r"[^,;|]{0,40}?,? (?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
+    + r"[^,;|]{0,40}?,?\s(?:[A-Z]{1,2}-)?\d{4,5} (?P<place>[A-ZÀ-Þ][\w'-]+(?:[ -][A-ZÀ-Þ][\w'-]+)?)",
     r"(?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)?, [A-Z]{2}) \d{5}\b",  # "Portland, OR 97214"
 )
 
@@ -209,14 +216,15 @@ POSTCODE_ANCHOR = r"\d\d\d\d"
 # rarer than four digits in page text, and quick to rule a window out with (facts.py).
 POSTCODE_CITY_NEEDS = (r"\d\d\d\d [A-ZÀ-Þ]", r", [A-Z]{2} \d{5}")
 
-# Phrases stating a head count.
+# Phrases stating a head count; `\s` after the number: a stat counter gives it a block of
+# its own ("250+" / "employees").
 EMPLOYEE_PATTERNS = (
-    r"(?P<count>\d[\d,.]*\+?) (?:employees|people|team members|staff|colleagues|humans)",
+    r"(?P<count>\d[\d,.]*\+?)\s(?:employees|people|team members|staff|colleagues|humans)",
     r"\bteam of (?P<count>\d[\d,.]*\+?)",
-    r"(?P<count>\d[\d.]*\+?) (?:Mitarbeiterinnen und Mitarbeiter|Mitarbeitende|Mitarbeiter(?:innen)?|Beschäftigte)",
-    r"(?P<count>\d[\d  .]*\+?) (?:salariés|collaborateurs|collaboratrices|employés|personnes)",
-    r"(?P<count>\d[\d.]*\+?) (?:empleados|trabajadores|personas)",
-    r"(?P<count>\d[\d.]*\+?) (?:medewerkers|dipendenti)",
+    r"(?P<count>\d[\d.]*\+?)\s(?:Mitarbeiterinnen und Mitarbeiter|Mitarbeitende|Mitarbeiter(?:innen)?|Beschäftigte)",
+    r"(?P<count>\d[\d  .]*\+?)\s(?:salariés|collaborateurs|collaboratrices|employés|personnes)",
+    r"(?P<count>\d[\d.]*\+?)\s(?:empleados|trabajadores|personas)",
+    r"(?P<count>\d[\d.]*\+?)\s(?:medewerkers|dipendenti)",
 )
 # Inside every match of EMPLOYEE_PATTERNS, lower-cased (facts.py).
 EMPLOYEE_ANCHOR = (
