@@ -18,14 +18,21 @@ from company_research.models import (
 )
 
 
+# Bump when what extraction derives from the same HTML changes without a release: stored
+# derivations of older code are then re-derived. 2: full_text keeps one line per block; feed
+# summaries decode entities.
+DERIVATION = 2
+
+
 def _shape() -> str:
-    """Changes whenever the package version or the shape of what we keep changes: a stored
-    derivation from older code is then re-derived from the stored HTML (no refetch)."""
+    """Changes whenever the package version, the derivation or the shape of what we keep
+    changes: a stored derivation from older code is then re-derived from the stored HTML (no
+    refetch)."""
     names = [
         ",".join(f.name for f in fields(cls))
         for cls in (Extraction, OrgFacts, ArticleMeta, FeedEntry, Sitemap, SitemapEntry)
     ]
-    return f"{__version__}|{'|'.join(names)}"
+    return f"{__version__}.{DERIVATION}|{'|'.join(names)}"
 
 
 SHAPE = _shape()
