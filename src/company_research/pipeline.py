@@ -7,30 +7,40 @@ import concurrent.futures
 import contextlib
 import hashlib
 import importlib
+import selectors
+import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
-from company_research.crawl import (  # FeedRecord, PageRecord: re-exported for callers
-    Crawl,
-    FeedRecord,
-    PageRecord,
-    Progress,
-    crawl_site,
-    stored_crawl,
-)
-from company_research.derived import dump_extraction, dump_feed, dump_sitemap
-from company_research.extract import feed_text
-from company_research.fetch import Fetcher, Politeness, make_client, now_iso
-from company_research.models import FetchedPage
+from company_research.fetch import Fetcher, make_client, now_iso
 from company_research.scope import normalise_domain
 from company_research.settings import Settings
-from company_research.store import Store, StoredPage, default_db_path, open_store
 
 if TYPE_CHECKING:
     import httpx
+
+    from company_research.crawl import Crawl, FeedRecord, PageRecord, Progress, stored_crawl
+    from company_research.fetch import Politeness
+    from company_research.models import FetchedPage
+    from company_research.store import Store
+
+# What `research DOMAIN` needs before its first request is only the fetcher (httpx and its
+# dependencies): the crawl, the store and what a brief is built with are imported on a thread
+# while robots.txt is in flight (_open_store_behind). These names are still exported here.
+_CRAWL_EXPORTS = frozenset({"Crawl", "FeedRecord", "PageRecord", "Progress", "stored_crawl"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CRAWL_EXPORTS:
+        from company_research import crawl
+
+        return getattr(crawl, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Crawl",
@@ -70,6 +80,8 @@ def research(
     (reviews_only: re-read the review sites only and rebuild the brief on the stored crawl)."""
     domain = normalise_domain(domain_input)
     if settings.offline:
+        from company_research.store import open_store
+
         store = open_store(settings.db_path)
         try:
             brief = store.latest_brief(domain)
@@ -82,16 +94,18 @@ def research(
             )
         return ResearchResult(domain, brief, 0, 0, 0, ())
 
+    idle = threading.Event()
+
     async def run() -> ResearchResult:
         async with make_client(settings, transport) as client:
             fetcher = Fetcher(client, settings, domain)
-            # robots.txt is asked for while the store opens (on a thread: importing
-            # sqlite-utils and migrating a new file take a round trip's time).
+            # robots.txt is asked for while a thread imports the crawl and opens the store
+            # (importing sqlite-utils and migrating a new file take a round trip's time).
             robots = None
             if not reviews_only:
                 robots = asyncio.ensure_future(fetcher.allowed(f"https://{domain}/"))
             try:
-                store = await asyncio.wrap_future(_open_store_behind(settings.db_path))
+                store = await asyncio.wrap_future(_open_store_behind(settings.db_path, idle))
             except BaseException:
                 if robots is not None:
                     robots.cancel()
@@ -114,37 +128,92 @@ def research(
                     robots.cancel()
                 store.close()
 
-    return asyncio.run(run())
+    with asyncio.Runner(loop_factory=_loop_factory(idle)) as runner:
+        return runner.run(run())
 
 
-# Modules a crawl needs only after its first answers; imported while it waits for them.
+class _IdleSelector(selectors.DefaultSelector):
+    """The event loop's selector, with `idle` set while it waits for the network (or a
+    timer) with nothing else to run."""
+
+    def __init__(self, idle: threading.Event) -> None:
+        super().__init__()
+        self.idle = idle
+
+    def select(self, timeout: float | None = None) -> list[tuple[Any, int]]:
+        if timeout is not None and timeout <= 0:  # callbacks are ready: only polling
+            return super().select(timeout)
+        self.idle.set()
+        try:
+            return super().select(timeout)
+        finally:
+            self.idle.clear()
+
+
+def _loop_factory(idle: threading.Event) -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """An event loop that tells `idle` when it waits; None (asyncio's default loop) where
+    that is not a selector loop (Windows): `idle` is then always set."""
+    if sys.platform == "win32":
+        idle.set()
+        return None
+    return lambda: asyncio.SelectorEventLoop(_IdleSelector(idle))
+
+
+# What the crawl needs before its second request (the home page): imported on the thread
+# that opens the store, while robots.txt is in flight. protego comes first: robots.txt is
+# the first answer to parse.
+FIRST_MODULES = ("protego", "company_research.crawl", "company_research.store", "sqlite_utils")
+# Modules a crawl needs only after its first answers; imported while it waits for them, in
+# the order they are needed (the home page is parsed with lxml.html, a feed with feedparser,
+# the brief built and rendered last).
 LATER_MODULES = (
+    "lxml.html",
     "feedparser",
     "company_research.summarise",
     "company_research.reviews.collect",
     "company_research.render",
 )
 LATER_CALLS = (("company_research.reviews.registry", "adapters"),)  # imports every review site
+# The longest a step of that thread waits for the event loop to be idle: a loop busy for
+# longer than this (or one that never says, see _loop_factory) shares the GIL with it.
+IDLE_WAIT = 0.05
 
 
-def _open_store_behind(path: Path | None) -> concurrent.futures.Future[Store]:
-    """Open the store on a thread, and import LATER_MODULES after it: the event loop spends
-    the first round trips idle, and a one-shot `research DOMAIN` would otherwise do both on
-    its critical path. protego comes first: robots.txt is the first answer to parse."""
+def _open_store_behind(
+    path: Path | None, idle: threading.Event | None = None
+) -> concurrent.futures.Future[Store]:
+    """Import FIRST_MODULES and open the store on a thread, then import LATER_MODULES: the
+    event loop spends the first round trips idle, and a one-shot `research DOMAIN` would
+    otherwise do all of it before its first request, or between two of its requests.
+
+    Each step (one module, opening the store) starts when the loop of `research` waits for
+    the network (`idle`): Python runs one thread at a time, and an answer that arrives
+    while this thread imports would be parsed at half speed, its next requests sent later."""
     future: concurrent.futures.Future[Store] = concurrent.futures.Future()
 
+    def step() -> None:
+        if idle is not None:
+            idle.wait(IDLE_WAIT)
+
     def work() -> None:
-        with contextlib.suppress(ImportError):
-            importlib.import_module("protego")
+        for name in FIRST_MODULES:
+            step()
+            with contextlib.suppress(ImportError):  # raised again where it is used
+                importlib.import_module(name)
         try:
+            from company_research.store import open_store
+
+            step()
             future.set_result(open_store(path))
         except BaseException as exc:  # the caller re-raises it
             future.set_exception(exc)
             return
         for name in LATER_MODULES:
+            step()
             with contextlib.suppress(ImportError):
                 importlib.import_module(name)
         for name, function in LATER_CALLS:
+            step()
             with contextlib.suppress(Exception):  # it runs again, and raises, where it is used
                 getattr(importlib.import_module(name), function)()
 
@@ -168,8 +237,7 @@ async def research_company(
     `research` and a refresh of many companies share. Raises CrawlError; stores nothing then.
     `fetcher`: one made for this domain before the store was open (robots.txt already asked
     for); it gets the stored validators and does the crawl."""
-    from company_research.reviews.collect import review_stage
-    from company_research.summarise import build_brief
+    from company_research.crawl import crawl_site, stored_crawl
 
     store.touch_company(domain)
     run_id = store.start_run(domain, "reviews" if reviews_only else command)
@@ -187,7 +255,12 @@ async def research_company(
         store.finish_run(run_id, "failed", message=str(exc))
         store.touch_company(domain, status="failed")
         raise
+    # Imported here, not above: `research` imports them on a thread during the crawl.
+    from company_research.summarise import build_brief
+
     if settings.reviews:
+        from company_research.reviews.collect import review_stage
+
         (progress or (lambda _m: None))("looking the company up on review sites")
         crawl.reviews = await review_stage(domain, crawl, settings, store, client, politeness)
     previous = store.latest_brief(domain)
@@ -222,6 +295,8 @@ def _counts(crawl: Crawl) -> dict[str, int]:
 
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     """The latest stored brief of a company (no network)."""
+    from company_research.store import default_db_path, open_store
+
     domain = normalise_domain(domain_input)
     brief = None
     path = Path(settings.db_path or default_db_path())
@@ -244,6 +319,7 @@ def rebuild_brief(
 ) -> dict[str, Any]:
     """A new brief on the stored crawl with these reviews (a reviews.collect.Harvest), stored
     with them in one transaction. A company never crawled gets a brief of its reviews alone."""
+    from company_research.crawl import Crawl, stored_crawl
     from company_research.summarise import build_brief
 
     store.touch_company(domain)
@@ -260,6 +336,10 @@ def rebuild_brief(
 
 
 def _save(store: Store, crawl: Crawl, brief: dict[str, Any], run_id: int) -> None:
+    from company_research.derived import dump_extraction, dump_feed, dump_sitemap
+    from company_research.extract import feed_text
+    from company_research.store import StoredPage
+
     domain = crawl.domain
     if crawl.reviews is not None:
         from company_research.reviews.collect import save_harvest
@@ -342,6 +422,8 @@ def _save_fetched(
     html: str = "",
 ) -> None:
     """Store a feed or sitemap with what was derived from it; a 304 only marks it seen."""
+    from company_research.store import StoredPage
+
     if page.not_modified:
         store.mark_seen(url, page.fetched_at, derived if parsed else None)
         return

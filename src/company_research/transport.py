@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
+import importlib
+import socket
 import ssl
 import threading
 from collections import OrderedDict
@@ -14,10 +17,26 @@ from company_research.fetch import import_httpx
 import_httpx()  # before `import httpx`: skips importing its command line
 import httpx  # noqa: E402
 
+# httpcore, and anyio's asyncio backend and streams, are otherwise imported by the first
+# request, halfway to sending it: `research` starts a thread (opening the store) just before
+# that request, and the two would take turns at the GIL. Imported now, the first request
+# has only itself to build. Not every version has these modules: then they load as before.
+for _name in ("httpcore", "httpcore._backends.anyio", "anyio._backends._asyncio"):
+    with contextlib.suppress(ImportError):
+        importlib.import_module(_name)
+
 # Idle per-host pools kept open; beyond this the least recently used idle ones are closed (a
 # refresh of 100 companies must not keep hundreds of sockets open). Pools in use are never
 # closed, so a refresh of N companies at once holds about N pools.
 MAX_IDLE_POOLS = 8
+
+# Linux delays the ACK of what a connection receives (up to 40 ms) once the connection looks
+# interactive, as a kept-alive one does after its first request and answer. A server that
+# writes an answer's headers and its body separately, with Nagle's algorithm on (as Python's
+# http.server and others do), holds the body back until the headers are acknowledged: each
+# answer after a connection's first then took 40 ms more. TCP_QUICKACK acknowledges at once;
+# it lasts until the connection sends again, so it is set on each answer (Linux only).
+_QUICKACK = getattr(socket, "TCP_QUICKACK", None)
 
 _tls_lock = threading.Lock()
 _tls_future: concurrent.futures.Future[ssl.SSLContext] | None = None
@@ -121,6 +140,8 @@ class PerHostTransport(httpx.AsyncBaseTransport):
             self._slots.release()
             raise
         response.stream = _Released(response.stream, pool, self._slots)
+        if _QUICKACK is not None:
+            _ack_now(response)
         return response
 
     async def _open(self, key: tuple[Any, ...]) -> _HostPool:
@@ -171,6 +192,19 @@ class PerHostTransport(httpx.AsyncBaseTransport):
         pools, self._pools = list(self._pools.values()), OrderedDict()
         for pool in pools:
             await pool.transport.aclose()
+
+
+def _ack_now(response: httpx.Response) -> None:
+    """Acknowledge what the connection of `response` has received, now (see _QUICKACK): its
+    headers are in, its body may be waiting on the server for that acknowledgement."""
+    stream = response.extensions.get("network_stream")
+    if stream is None:
+        return
+    sock = stream.get_extra_info("socket")
+    if sock is None or sock.type != socket.SOCK_STREAM:
+        return
+    with contextlib.suppress(OSError):  # a closed or non-TCP socket: nothing to acknowledge
+        sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
 
 
 class _Released(httpx.AsyncByteStream):
