@@ -17,7 +17,6 @@ from company_research.models import (
     SitemapEntry,
 )
 
-
 # Bump when what extraction derives from the same HTML changes without a release: stored
 # derivations of older code are then re-derived. 2: full_text keeps one line per block; feed
 # summaries decode entities.

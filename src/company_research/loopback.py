@@ -111,6 +111,9 @@ class SiteServer(ThreadingHTTPServer):
 class SiteHandler(BaseHTTPRequestHandler):
     server: SiteServer
     protocol_version = "HTTP/1.1"
+    # TCP_NODELAY, as nginx, Apache and CDNs set on kept-alive connections: with Nagle on,
+    # an answer written in two parts (headers, body) waits for the client's delayed ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # requests are recorded in RequestLog, not printed
