@@ -181,3 +181,16 @@ def full_text(body: str) -> str:
 )
 def test_full_text_has_one_line_per_block(body: str, text: str) -> None:
     assert full_text(body) == text
+
+
+def test_feed_text_leaves_out_what_scripts_and_styles_hold() -> None:
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel>
+<title><![CDATA[News<script>alert(1)</script>]]></title>
+<item><title><![CDATA[Hi <script>evil()</script><b>there</b>]]></title><link>/a</link>
+<description><![CDATA[<p>Text</p><script>var x=1;</script><style>p{color:red}</style> and more]]>
+</description></item></channel></rss>"""
+    title, entries = parse_feed(feed, "https://acme.example/feed/")
+    assert title == "News"
+    assert [(e.title, e.url, e.summary) for e in entries] == [
+        ("Hi there", "https://acme.example/a", "Text and more")
+    ]

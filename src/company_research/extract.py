@@ -471,7 +471,14 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]
     import feedparser
 
     try:
-        parsed = feedparser.parse(io.BytesIO(body), response_headers={"content-location": feed_url})
+        # We keep only text (titles, summaries), stripped by _strip_tags: feedparser's HTML
+        # sanitizer and relative-link rewriting of the entries' HTML were a third of its time.
+        parsed = feedparser.parse(
+            io.BytesIO(body),
+            response_headers={"content-location": feed_url},
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     except Exception:  # feedparser's loose parser has bugs on broken feeds (int(None), surrogates)
         return None, []
     entries: list[FeedEntry] = []
@@ -508,12 +515,16 @@ def _written_date(raw: str) -> str | None:
 
 
 def _strip_tags(fragment: str) -> str:
-    """The text of an HTML fragment (a feed's summary): tags dropped, entities decoded, as
-    WordPress's "[&#8230;]" in a CDATA description, which feedparser hands on as HTML."""
+    """The text of an HTML fragment (a feed's summary): tags dropped with what scripts and
+    styles hold, entities decoded, as WordPress's "[&#8230;]" in a CDATA description."""
     if "<" not in fragment and "&" not in fragment:
         return fragment
     root = parse_html(f"<div>{fragment}</div>")
-    return root.text_content() if root is not None else fragment
+    if root is None:
+        return fragment
+    for element in root.xpath("//script | //style | //noscript | //template"):
+        element.drop_tree()
+    return root.text_content()
 
 
 def feed_text(entries: list[FeedEntry]) -> str:
