@@ -53,6 +53,7 @@ def _warm() -> None:
         "company_research.render",
         "company_research.reviews.collect",
         "lxml.html",
+        "trafilatura",  # posts' article text
         "feedparser",
         "protego",
         "httpx",

@@ -294,9 +294,11 @@ async def _refresh_all(
                             pool.release(pool, entry)
                         local += 1
 
-            # This process crawls until its workers are ready, then only hands out slots.
+            # This process crawls until its workers are ready, then only hands out slots;
+            # with its share only, so that the workers find companies free when they are.
+            mine = concurrency // (len(workers) + 1) if workers else concurrency
             await asyncio.gather(
-                *(runner(until_taken_over=True) for _ in range(concurrency)),
+                *(runner(until_taken_over=True) for _ in range(max(1, mine))),
                 *(pool.run_worker(n) for n in workers),
             )
             # What workers that died early left (none if they all ran to the end).
