@@ -200,10 +200,10 @@ def _anchors(anchor: re.Pattern[str], lowered: str) -> Iterator[tuple[int, int]]
     for start in sorted(starts):
         if start < pos:
             continue  # inside the previous match: `finditer` goes on after its end
-        found = anchor.match(lowered, start)
-        if found:
-            yield found.span()
-            pos = found.end()
+        hit = anchor.match(lowered, start)
+        if hit:
+            yield hit.span()
+            pos = hit.end()
 
 
 def _latin1(text: str) -> bool:
