@@ -40,6 +40,8 @@ sys.path.insert(0, str(HERE))
 from sitegen import build_company, domain_of  # noqa: E402
 
 PER_HOST_LIMIT = 4  # Settings.per_host_concurrency, the politeness the floors assume
+CPU_REPEAT = 3  # runs of measure 4, each side; the one with the least CPU time counts
+REFRESH_REPEAT = 3  # first crawls of the watchlist (measure 2); the fastest counts
 
 
 @dataclass(frozen=True)
@@ -222,11 +224,14 @@ def cpu(base: str, variant: Variant, params: Params) -> dict:
     trafilatura.extract; imports done before the clock starts on both sides."""
     control(base, "delay?seconds=0")
     try:
-        db = params.work / f"cpu-{variant.label}.db"
-        run = refresh(base, variant, params, params.cpu_companies, db, "1", "warm")
+        runs = []
+        for i in range(CPU_REPEAT):  # the least CPU of a few runs: a shared machine only adds
+            db = params.work / f"cpu-{variant.label}-{i}.db"
+            runs.append(refresh(base, variant, params, params.cpu_companies, db, "1", "warm"))
+            log = served(base)
     finally:
         control(base, f"delay?seconds={params.delay}")
-    log = served(base)
+    run = min(runs, key=lambda r: r["cpu"])
     pages = []
     sites = {}
     for host, path, status, *_rest in log:
@@ -239,7 +244,10 @@ def cpu(base: str, variant: Variant, params: Params) -> dict:
         )
     pages_file = params.work / f"pages-{variant.label}.json"
     pages_file.write_text(json.dumps(pages), encoding="utf-8")
-    bare = _worker(variant, "bare", str(pages_file))
+    bare = min(
+        (_worker(variant, "bare", str(pages_file)) for _ in range(CPU_REPEAT)),
+        key=lambda r: r.get("cpu", r["wall"]),
+    )
     pipeline_rate = len(pages) / run["cpu"]
     bare_rate = bare["pages"] / bare.get("cpu", bare["wall"])
     return {
@@ -298,8 +306,12 @@ def measure(base: str, variant: Variant, params: Params, log: object = print) ->
     say(f"[{variant.label}] one company")
     results["one"] = one_company(base, variant, params)
     say(f"[{variant.label}] refresh of {params.companies} companies")
-    db = params.work / f"refresh-{variant.label}.db"
-    results["refresh"] = refresh(base, variant, params, params.companies, db)
+    firsts = []
+    for i in range(REFRESH_REPEAT):  # the fastest first crawl counts (a shared machine)
+        db = params.work / f"refresh-{variant.label}-{i}.db"
+        firsts.append((refresh(base, variant, params, params.companies, db), db))
+    results["refresh"], db = min(firsts, key=lambda r: r[0]["wall"])
+    results["refresh"]["walls"] = [r["wall"] for r, _db in firsts]
     say(f"[{variant.label}] unchanged refresh")
     results["unchanged"] = refresh(base, variant, params, params.companies, db)
     small = max(1, params.companies // 4)
@@ -388,7 +400,10 @@ def render(results: list[dict], params: Params, env: dict, command: str) -> str:
     row(
         f"2. refresh of {n} companies: wall time (CPU time, all processes)",
         "",
-        lambda r: f"{_s(r['refresh']['wall'])} ({_s(r['refresh']['cpu'])})",
+        lambda r: (
+            f"{_s(r['refresh']['wall'])} ({_s(r['refresh']['cpu'])}); runs: "
+            + ", ".join(_s(w) for w in r["refresh"].get("walls", [r["refresh"]["wall"]]))
+        ),
     )
     row(
         "   requests / pages parsed / failed",
@@ -495,10 +510,13 @@ How to read it:
   dependency floor is the larger of its slowest company's floor and the sum of the companies'
   floors divided by the companies crawled at once.
 - One company and start-up: the best of {params.repeat} runs (the machine is shared; other work
-  only ever adds time), medians beside; the rest are single runs, with the CPU time of the
-  process beside the wall time. Every measured program is a fresh process (imports included).
+  only ever adds time), medians beside; the first refresh of the list: the fastest of
+  {REFRESH_REPEAT} (each into a new store; all listed); the unchanged refresh and the memory
+  runs are single, with the CPU time beside the wall time. Every measured program is a fresh
+  process (imports included).
 - CPU: every HTML page the pipeline fetched (fetch, parse, extract, store, brief), with no
-  delay, in one process (`--processes 1`), per second of CPU time, against
+  delay, in one process (`--processes 1`), per second of CPU time (the least of
+  {CPU_REPEAT} runs each side), against
   `trafilatura.extract` alone over the same HTML in one process; both import what they need
   before the clock starts (`bare` extracts one page first, the pipeline imports its modules).
   CPU time, not wall time, so that a second core does not count as speed per page.
