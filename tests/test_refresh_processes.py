@@ -282,3 +282,22 @@ def test_companies_of_one_registrable_domain_are_never_under_way_in_two_processe
         return order
 
     assert asyncio.run(waits()) == ["first released", "second took www.acme.com"]
+
+
+def test_workers_that_cannot_start_leave_the_work_to_this_process(
+    slow_sites: SiteServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd
+) -> None:
+    """A worker that dies before it is ready (here: its Python finds a broken package first)
+    costs nothing but its help: every company is refreshed here, and no traceback shows."""
+    broken = tmp_path / "broken" / "company_research"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text("")
+    (broken / "workers.py").write_text("raise ImportError('this install is broken')\n")
+    monkeypatch.setenv("PYTHONPATH", str(broken.parent))
+    settings = _settings(slow_sites, tmp_path / "research.db")
+    watch.add(settings, DOMAINS)
+    digest = refresh(settings, everything=True, concurrency=4, processes=2)
+    assert digest.processes == 1
+    assert sorted(c.domain for c in digest.companies) == DOMAINS
+    assert [c.status for c in digest.companies].count("new") == len(DOMAINS) - 2
+    assert "Traceback" not in capfd.readouterr().err

@@ -171,12 +171,15 @@ class WorkerPool:
                 "company_research.workers",
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,  # kept: its last line says why it died
                 limit=1 << 26,  # a line is one message; a digest with many changes is long
             )
         except OSError:
             self.unsettled -= 1
             return
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+        last_words: deque[str] = deque(maxlen=1)
+        reading_stderr = asyncio.create_task(_last_line(proc.stderr, last_words))
         held: dict[int, asyncio.Event] = {}
         grants: set[asyncio.Task[None]] = set()
         assigned: dict[str, int] = {}
@@ -298,11 +301,14 @@ class WorkerPool:
                 with contextlib.suppress(ProcessLookupError):
                     proc.kill()
                 code = await proc.wait()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(reading_stderr, timeout=5)
         if fatal:
             raise _error_from(fatal)
         from company_research.refresh import Change, CompanyDigest
 
-        why = f"its worker process ended unexpectedly (exit code {code}); stored data kept"
+        said = f": {last_words[0]}" if last_words else ""
+        why = f"its worker process ended unexpectedly (exit code {code}{said}); stored data kept"
         for domain, count in assigned.items():
             for _ in range(count):
                 self.finished(
@@ -310,6 +316,17 @@ class WorkerPool:
                         domain, "failed", [Change("unreachable", f"could not refresh: {why}", None)]
                     )
                 )
+
+
+async def _last_line(stream: asyncio.StreamReader, keep: deque[str]) -> None:
+    """Read a worker's stderr to its end (so it never blocks on a full pipe), keeping its last
+    line, cleaned for a terminal: a Python error's last line names the exception."""
+    from company_research.textsafe import clean_text
+
+    while line := await stream.readline():
+        text = clean_text(line.decode("utf-8", "replace")).strip()
+        if text:
+            keep.append(text[:300])
 
 
 def _group(domain: str) -> str:
