@@ -142,7 +142,8 @@ def refresh_command(
             "--processes",
             min=1,
             max=16,
-            help="Processes sharing the work (default: one per core, at most 4; hosts stay polite)",
+            help="Processes sharing the work (default: one per core and 6 companies at a time, "
+            "at most 4; hosts stay polite)",
         ),
     ] = None,
     fmt: Annotated[

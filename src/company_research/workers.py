@@ -49,21 +49,32 @@ if TYPE_CHECKING:
     from company_research.refresh import CompanyDigest
     from company_research.watch import WatchEntry
 
-# A worker process costs its start-up (~0.3 s of CPU to import the pipeline): below this many
-# due companies per process it does not pay for itself.
+# A worker process costs its start-up (~0.35 s of CPU to import the pipeline), and one core
+# is kept busy by about this many companies crawled at once (each spends most of its time
+# waiting on the network): below these, another process does not pay for itself.
 COMPANIES_PER_PROCESS = 8
+CONCURRENCY_PER_PROCESS = 6
 MAX_PROCESSES = 4
 
 
 def default_processes(companies: int, concurrency: int) -> int:
     """How many processes a refresh of `companies` at `concurrency` at a time should crawl in:
-    one per core this process may run on, at most MAX_PROCESSES, none idle for want of work
+    one per core this process may run on, at most MAX_PROCESSES, each with enough companies
+    at a time to keep a core busy and enough companies in all to pay for starting it
     (1: this process alone; more: that many worker processes, this one handing out slots)."""
     try:
         cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(cores, MAX_PROCESSES, concurrency, companies // COMPANIES_PER_PROCESS))
+    return max(
+        1,
+        min(
+            cores,
+            MAX_PROCESSES,
+            concurrency // CONCURRENCY_PER_PROCESS,
+            companies // COMPANIES_PER_PROCESS,
+        ),
+    )
 
 
 def shares(concurrency: int, processes: int) -> list[int]:
