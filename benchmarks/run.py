@@ -430,7 +430,7 @@ def render(results: list[dict], params: Params, env: dict, command: str) -> str:
         ),
     )
     row(
-        f"   peak memory, {n} vs {small} companies (largest worker process)",
+        f"   peak memory, {n} vs {small} companies (largest worker process, at most)",
         "flat",
         lambda r: f"{_mem(r['refresh'])} vs {_mem(r['small'])}",
     )

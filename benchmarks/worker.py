@@ -28,10 +28,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux keeps ru_maxrss across fork and exec, so a
+    worker started by a big run.py would report run.py's size: VmHWM is this program's own."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _children_peak_rss_mb() -> float:
+    """The largest finished child's ru_maxrss: an upper bound (it starts at least as large as
+    this process was when it started the child)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
