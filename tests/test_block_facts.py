@@ -13,24 +13,13 @@ import pytest
 from company_research.extract import extract_page
 from company_research.pipeline import PageRecord
 from company_research.summarise import _company
+from tests.test_summarise_facts import page as summarise_page
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def page(kind: str, body: str, lang: str = "en") -> PageRecord:
-    url = f"https://acme.example/{kind}/"
-    html = f'<html lang="{lang}"><head><title>Acme</title></head><body>{body}</body></html>'
-    return PageRecord(
-        url=url,
-        kind=kind,
-        fetched_at="2026-11-27T09:00:00+00:00",
-        status=200,
-        content_type="text/html",
-        etag=None,
-        last_modified=None,
-        html=html,
-        extraction=extract_page(url, html, kind, "acme.example"),
-    )
+    return summarise_page(kind, body, f"https://acme.example/{kind}/", lang)
 
 
 def facts(*pages: PageRecord) -> dict[str, Any]:
