@@ -287,28 +287,29 @@ def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageReco
 async def _fetch_pages(
     fetcher: Fetcher, crawl: Crawl, candidates: list[Candidate], store: Store, budget: list[int]
 ) -> None:
-    async def one(candidate: Candidate) -> None:
+    async def one(candidate: Candidate) -> tuple[PageRecord | None, str | None]:
         try:
             page = await fetcher.fetch(candidate.url)
         except errors.FetchError as exc:
             kept = _stored_copy(store, candidate, crawl.domain, exc)
-            if kept is not None and kept.url not in crawl.pages:
-                crawl.pages[kept.url] = kept
+            notice = None
             if candidate.kind != "post" or kept is not None:
                 what = f"kept the copy of {kept.fetched_at[:10]}" if kept else "skipped"
                 where = "" if exc.url == candidate.url else f" ({exc.url})"
-                crawl.notices.append(
-                    f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
-                )
-            return
+                notice = f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
+            return kept, notice
         await _let_requests_out()
-        record = _record(page, candidate.kind, crawl.domain, store)
-        if record is not None and record.url not in crawl.pages:
-            crawl.pages[record.url] = record
+        return _record(page, candidate.kind, crawl.domain, store), None
 
     todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
     budget[0] -= len(todo)
-    await asyncio.gather(*(one(c) for c in todo))
+    # Kept in the order the candidates were ranked, not the order the answers came in, so
+    # that the same site gives the same brief (which page a fact is cited from, source ids).
+    for record, notice in await asyncio.gather(*(one(c) for c in todo)):
+        if record is not None and record.url not in crawl.pages:
+            crawl.pages[record.url] = record
+        if notice:
+            crawl.notices.append(notice)
 
 
 # Turns of the event loop a request woken by a freed slot takes to reach its socket (the
