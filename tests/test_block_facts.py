@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from company_research.extract import extract_page
 from company_research.pipeline import PageRecord
 from company_research.summarise import _company
 from tests.test_summarise_facts import page as summarise_page
+from tests.test_summarise_facts import record as summarise_record
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
@@ -89,17 +89,7 @@ def test_the_generated_careers_board_states_no_head_count() -> None:
         sys.path.remove(str(BENCHMARKS))
     company = build_company(18)
     html = company.pages["/careers/"].body.decode()
-    careers = PageRecord(
-        url=f"https://{company.domain}/careers/",
-        kind="careers",
-        fetched_at="2026-11-27T09:00:00+00:00",
-        status=200,
-        content_type="text/html",
-        etag=None,
-        last_modified=None,
-        html=html,
-        extraction=extract_page(f"https://{company.domain}/careers/", html, "careers"),
-    )
+    careers = summarise_record("careers", f"https://{company.domain}/careers/", html, None)
     assert "Engineer 0\n" in careers.extraction.full_text
     assert facts(careers)["employees"] is None
 

@@ -11,6 +11,11 @@ from company_research.summarise import _company, _mission, _offerings, _values
 
 def page(kind: str, body: str, url: str = "https://acme.example/", lang: str = "en") -> PageRecord:
     html = f'<html lang="{lang}"><head><title>Acme</title></head><body>{body}</body></html>'
+    return record(kind, url, html)
+
+
+def record(kind: str, url: str, html: str, site: str | None = "acme.example") -> PageRecord:
+    """A crawled page as the brief reads it, extracted from `html`."""
     return PageRecord(
         url=url,
         kind=kind,
@@ -20,7 +25,7 @@ def page(kind: str, body: str, url: str = "https://acme.example/", lang: str = "
         etag=None,
         last_modified=None,
         html=html,
-        extraction=extract_page(url, html, kind, "acme.example"),
+        extraction=extract_page(url, html, kind, site),
     )
 
 

@@ -16,6 +16,7 @@ from typer.core import TyperCommand
 from company_research import __version__, cli_watch
 from company_research.cli_common import (
     DbOption,
+    FreshOption,
     ResolveOption,
     TextFormat,
     err,
@@ -137,9 +138,7 @@ def company(
         int, typer.Option("--max-pages", min=1, max=500, help="Most pages to fetch")
     ] = 40,
     no_reviews: Annotated[bool, typer.Option("--no-reviews", help="Skip review sites")] = False,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Refetch everything; ignore stored ETag/Last-Modified")
-    ] = False,
+    fresh: FreshOption = False,
     offline: Annotated[
         bool, typer.Option("--offline", help="No network: print the stored brief")
     ] = False,

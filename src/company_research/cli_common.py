@@ -39,6 +39,9 @@ ResolveOption = Annotated[
         help="Fetch HOST and www.HOST from BASE_URL (repeatable; also $RESEARCH_RESOLVE)",
     ),
 ]
+FreshOption = Annotated[
+    bool, typer.Option("--fresh", help="Refetch everything; ignore stored ETag/Last-Modified")
+]
 
 
 def settings_from(db: Path | None, resolve: list[str] | None, **kwargs: Any) -> Settings:

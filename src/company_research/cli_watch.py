@@ -13,6 +13,7 @@ import typer
 
 from company_research.cli_common import (
     DbOption,
+    FreshOption,
     ResolveOption,
     TextFormat,
     err,
@@ -127,9 +128,7 @@ def refresh_command(
     everything: Annotated[
         bool, typer.Option("--all", help="Refresh every watched company, however fresh")
     ] = False,
-    fresh: Annotated[
-        bool, typer.Option("--fresh", help="Refetch everything; ignore stored ETag/Last-Modified")
-    ] = False,
+    fresh: FreshOption = False,
     concurrency: Annotated[
         int,
         typer.Option(

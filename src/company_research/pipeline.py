@@ -80,13 +80,7 @@ def research(
     (reviews_only: re-read the review sites only and rebuild the brief on the stored crawl)."""
     domain = normalise_domain(domain_input)
     if settings.offline:
-        from company_research.store import open_store
-
-        store = open_store(settings.db_path)
-        try:
-            brief = store.latest_brief(domain)
-        finally:
-            store.close()
+        brief = _read_brief(domain, settings)
         if brief is None:
             raise errors.NotResearchedError(
                 f"{domain} has not been researched yet, and --offline forbids the network",
@@ -295,23 +289,29 @@ def _counts(crawl: Crawl) -> dict[str, int]:
 
 def stored_brief(domain_input: str, settings: Settings) -> dict[str, Any]:
     """The latest stored brief of a company (no network)."""
-    from company_research.store import default_db_path, open_store
-
     domain = normalise_domain(domain_input)
-    brief = None
-    path = Path(settings.db_path or default_db_path())
-    nearest = next((p for p in (path, *path.parents) if p.exists()), path)
-    if path.exists() or not nearest.is_dir():  # a read never creates a store
-        store = open_store(path)
-        try:
-            brief = store.latest_brief(domain)
-        finally:
-            store.close()
+    brief = _read_brief(domain, settings)
     if brief is None:
         raise errors.NotResearchedError(
             f"no brief stored for {domain}", hint=f"run `research {domain}` first"
         )
     return brief
+
+
+def _read_brief(domain: str, settings: Settings) -> dict[str, Any] | None:
+    """The latest stored brief of `domain`, None if there is none; a read never creates a
+    store (a path whose folders do not exist yet still gets StoreError's reasons)."""
+    from company_research.store import default_db_path, open_store
+
+    path = Path(settings.db_path or default_db_path())
+    nearest = next((p for p in (path, *path.parents) if p.exists()), path)
+    if not path.exists() and nearest.is_dir():
+        return None
+    store = open_store(path)
+    try:
+        return store.latest_brief(domain)
+    finally:
+        store.close()
 
 
 def rebuild_brief(
