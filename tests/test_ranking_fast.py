@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 
@@ -15,18 +14,14 @@ from company_research.keywords import (
     BOILERPLATE_SHORT_WORDS,
     LEGAL_SENTENCE_WORDS,
 )
-from company_research.ranking import DAMPING, ITERATIONS, is_boilerplate
+from company_research.ranking import DAMPING, ITERATIONS, is_boilerplate, tfidf
 
 
 def plain_similarity(bags: list[Counter[str]]) -> list[list[float]]:
-    """Cosine similarity as the ranker first computed it: every pair, every term."""
+    """Cosine similarity as the ranker first computed it: every pair, every term (the
+    TF-IDF vectors are the ranker's own; what changed is the pairing)."""
     n = len(bags)
-    df: Counter[str] = Counter()
-    for bag in bags:
-        df.update(bag.keys())
-    idf = {term: math.log((1 + n) / (1 + count)) + 1 for term, count in df.items()}
-    vectors = [{t: tf * idf[t] for t, tf in bag.items()} for bag in bags]
-    norms = [math.sqrt(sum(v * v for v in vec.values())) or 1.0 for vec in vectors]
+    vectors, norms = tfidf(bags)
     sim = [[0.0] * n for _ in range(n)]
     for i in range(n):
         for j in range(i + 1, n):

@@ -159,8 +159,8 @@ def _usable(sentence: str, min_words: int, max_words: int) -> bool:
     return sentence[-1:] in ".!?…\"'”»)" or len(words) >= 10
 
 
-def _similarity_matrix(bags: list[Counter[str]]) -> list[list[float]]:
-    """Cosine similarity of the sentences' TF-IDF vectors (IDF over this text's sentences)."""
+def tfidf(bags: list[Counter[str]]) -> tuple[list[dict[str, float]], list[float]]:
+    """Each sentence's TF-IDF vector (IDF over this text's sentences) and its norm."""
     n = len(bags)
     df: Counter[str] = Counter()
     for bag in bags:
@@ -168,6 +168,13 @@ def _similarity_matrix(bags: list[Counter[str]]) -> list[list[float]]:
     idf = {term: math.log((1 + n) / (1 + count)) + 1 for term, count in df.items()}
     vectors = [{t: tf * idf[t] for t, tf in bag.items()} for bag in bags]
     norms = [math.sqrt(sum(v * v for v in vec.values())) or 1.0 for vec in vectors]
+    return vectors, norms
+
+
+def _similarity_matrix(bags: list[Counter[str]]) -> list[list[float]]:
+    """Cosine similarity of the sentences' TF-IDF vectors."""
+    n = len(bags)
+    vectors, norms = tfidf(bags)
     keys = [vec.keys() for vec in vectors]
     sim = [[0.0] * n for _ in range(n)]
     for i in range(n):
