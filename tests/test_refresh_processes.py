@@ -131,14 +131,21 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _workers(pid: int) -> list[int]:
+def _workers(pid: int, *, how: str = "either") -> list[int]:
+    """The worker processes of the refresh in `pid`: started as `python -m
+    company_research.workers`, or forked (the same command line as the refresh)."""
     out = []
+    try:
+        own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return []
     for child in _children(pid):
         try:
             cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
         except OSError:
             continue
-        if b"company_research.workers" in cmdline:
+        started, forked = b"company_research.workers" in cmdline, cmdline == own
+        if (started and how != "forked") or (forked and how != "started"):
             out.append(child)
     return out
 
@@ -301,3 +308,46 @@ def test_workers_that_cannot_start_leave_the_work_to_this_process(
     assert sorted(c.domain for c in digest.companies) == DOMAINS
     assert [c.status for c in digest.companies].count("new") == len(DOMAINS) - 2
     assert "Traceback" not in capfd.readouterr().err
+
+
+@needs_proc
+def test_forked_and_started_workers_refresh_alike(slow_sites: SiteServer, tmp_path: Path) -> None:
+    """Workers are forked after the refresh's imports where that is safe (Linux, one thread),
+    else started as `python -m company_research.workers` (RESEARCH_WORKER_START=exec forces
+    it): the same companies, outcomes and briefs either way."""
+    outcomes, briefs = {}, {}
+    for how, start in (("forked", "fork"), ("started", "exec")):
+        db = tmp_path / f"{how}.db"
+        env = {
+            **os.environ,
+            "RESEARCH_DB": str(db),
+            "RESEARCH_RESOLVED_ONLY": "1",
+            "RESEARCH_WORKER_START": start,
+        }
+        command = [sys.executable, "-m", "company_research"]
+        subprocess.run(
+            [*command, "watch", "add", *DOMAINS], env=env, check=True, capture_output=True
+        )
+        options = ["--format", "json", "--processes", "2", "--concurrency", "4"]
+        proc = subprocess.Popen(
+            [*command, "refresh", *options, *resolve_args(slow_sites)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+        def both(p: subprocess.Popen[str] = proc, h: str = how) -> bool:
+            return len(_workers(p.pid, how=h)) == 2 or p.poll() is not None
+
+        _wait_for(both)
+        running = proc.poll() is None
+        out, err = proc.communicate(timeout=120)
+        assert running, f"the refresh ended before two {how} workers were seen: {err}"
+        assert proc.returncode == 3, err  # the two unresearchable sites fail
+        assert "Traceback" not in err and re.search(r"in [23] processes", err), err
+        outcomes[how] = {c["domain"]: c["status"] for c in json.loads(out)["companies"]}
+        briefs[how] = _briefs(db)
+    assert outcomes["forked"] == outcomes["started"]
+    assert sorted(outcomes["forked"]) == DOMAINS
+    assert briefs["forked"] == briefs["started"] and len(briefs["forked"]) == len(DOMAINS) - 2

@@ -27,7 +27,7 @@ from company_research.scope import canonical_url
 from company_research.settings import Settings
 from company_research.store import Store, default_db_path, open_store
 from company_research.watch import WatchEntry, due, entries
-from company_research.workers import default_processes, shares
+from company_research.workers import ForkedWorker, default_processes, fork_workers, shares
 
 if TYPE_CHECKING:
     import httpx
@@ -217,9 +217,23 @@ def refresh(
                     processes = 1  # an in-process transport (tests, the demo) is not shared
                 elif processes is None:
                     processes = default_processes(len(todo), concurrency)
-                digest.companies, digest.processes = asyncio.run(
-                    _refresh_all(todo, settings, store, concurrency, reporter, transport, processes)
-                )
+                forked = fork_workers(len(shares(concurrency, processes)) if processes > 1 else 0)
+                try:
+                    digest.companies, digest.processes = asyncio.run(
+                        _refresh_all(
+                            todo,
+                            settings,
+                            store,
+                            concurrency,
+                            reporter,
+                            transport,
+                            processes,
+                            forked,
+                        )
+                    )
+                finally:
+                    for worker in forked:
+                        worker.discard()
             except BaseException:
                 store.finish_run(run_id, "interrupted", message="interrupted; stored data kept")
                 raise
@@ -254,6 +268,7 @@ async def _refresh_all(
     reporter: Reporter | None,
     transport: httpx.AsyncBaseTransport | None,
     processes: int = 1,
+    forked: list[ForkedWorker] | None = None,
 ) -> tuple[list[CompanyDigest], int]:
     """`concurrency` companies at a time, taken in order from one queue by this process and
     by `processes - 1` worker processes (workers.py): the digests in watchlist order, and how
@@ -271,7 +286,7 @@ async def _refresh_all(
             reporter.done(result)
 
     workers = shares(concurrency, processes) if processes > 1 else []
-    pool = WorkerPool(settings, politeness, queue, finished, concurrency, len(workers))
+    pool = WorkerPool(settings, politeness, queue, finished, concurrency, len(workers), forked)
     if reporter:
         reporter.start(len(todo))
     try:

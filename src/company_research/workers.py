@@ -1,8 +1,9 @@
 """Worker processes for a refresh: a long watchlist uses every core, and every host stays polite.
 
 A refresh is CPU-bound (parsing, extracting, the brief) once pages come back quickly, so one
-process uses one core. The refreshing process runs `python -m company_research.workers` helpers
-and talks to each over its stdin and stdout, one JSON object per line:
+process uses one core. The refreshing process forks helpers once it has imported the pipeline
+(fork_workers, where that is safe) or runs `python -m company_research.workers` ones, and
+talks to each over a pipe each way (a started one's stdin and stdout), one JSON object a line:
 
     parent -> worker  {"op": "start", "settings": {...}, "refused": {...}}
     worker -> parent  {"op": "ready"}
@@ -29,16 +30,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import itertools
 import json
 import os
+import signal
 import sys
 import threading
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from company_research import errors
 from company_research.fetch import Politeness, _HostState, wait_turn
@@ -49,7 +52,8 @@ if TYPE_CHECKING:
     from company_research.refresh import CompanyDigest
     from company_research.watch import WatchEntry
 
-# A worker process costs its start-up (~0.35 s of CPU to import the pipeline), and one core
+# A worker process costs its start-up (~0.35 s of CPU to import the pipeline when started, a
+# few ms when forked, plus its own connections and robots.txt reads), and one core
 # is kept busy by about this many companies crawled at once (each spends most of its time
 # waiting on the network): below these, another process does not pay for itself.
 COMPANIES_PER_PROCESS = 8
@@ -108,6 +112,153 @@ def digest_from_json(data: dict[str, Any]) -> CompanyDigest:
     return CompanyDigest(**data, changes=changes)
 
 
+# -- starting workers ----------------------------------------------------------------------
+# Modules a worker needs to crawl, imported before forking so that every worker has them.
+PRELOAD = (
+    "company_research.pipeline",
+    "company_research.crawl",
+    "company_research.extract",
+    "company_research.summarise",
+    "company_research.store",
+    "company_research.reviews.collect",
+    "company_research.transport",
+    "feedparser",
+    "protego",
+)
+
+
+def can_fork() -> bool:
+    """Whether workers may be forked from this process: on Linux (macOS's system libraries
+    are not safe across fork without exec), with no other thread running (a lock a thread held
+    at the fork stays held in the copy for ever), unless RESEARCH_WORKER_START=exec."""
+    return (
+        sys.platform.startswith("linux")
+        and hasattr(os, "fork")
+        and threading.active_count() == 1
+        and os.environ.get("RESEARCH_WORKER_START", "fork").strip().lower() != "exec"
+    )
+
+
+class ForkedWorker:
+    """A worker forked from the refreshing process after its imports: it skips a new
+    interpreter's start and the pipeline's imports (~0.35 s of CPU each). Seen from the event
+    loop like an asyncio subprocess (stdin, stdout, stderr, wait, kill); `connect` first."""
+
+    def __init__(self, pid: int, to_worker: int, from_worker: int, its_stderr: int) -> None:
+        self.pid = pid
+        self._fds = (to_worker, from_worker, its_stderr)
+        self._exit: asyncio.Future[int] | None = None
+        self._open = True  # not yet connected nor discarded
+
+    async def connect(self, limit: int) -> None:
+        loop = asyncio.get_running_loop()
+        to_worker, from_worker, its_stderr = self._fds
+        self.stdout = asyncio.StreamReader(limit=limit)
+        self.stderr = asyncio.StreamReader(limit=limit)
+        for reader, fd in ((self.stdout, from_worker), (self.stderr, its_stderr)):
+            protocol = asyncio.StreamReaderProtocol(reader)
+            await loop.connect_read_pipe(functools.partial(_same, protocol), os.fdopen(fd, "rb", 0))
+        self.stdin, _ = await loop.connect_write_pipe(
+            asyncio.Protocol, os.fdopen(to_worker, "wb", 0)
+        )
+        exited: asyncio.Future[int] = loop.create_future()
+        self._exit = exited
+
+        def ended(code: int) -> None:
+            if not exited.done():
+                exited.set_result(code)
+
+        def reap() -> None:  # a thread: waitpid blocks until the worker ends
+            _, status = os.waitpid(self.pid, 0)
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+                loop.call_soon_threadsafe(ended, os.waitstatus_to_exitcode(status))
+
+        threading.Thread(target=reap, name=f"reap-{self.pid}", daemon=True).start()
+
+    def discard(self) -> None:
+        """A worker never connected (the refresh ended first): its pipes closed, it ends."""
+        if not self._open:
+            return
+        self._open = False
+        if self._exit is None:
+            for fd in self._fds:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(self.pid, 0)
+
+    async def wait(self) -> int:
+        assert self._exit is not None
+        return await asyncio.shield(self._exit)
+
+    def kill(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+
+
+def _same(protocol: asyncio.StreamReaderProtocol) -> asyncio.StreamReaderProtocol:
+    return protocol
+
+
+def fork_workers(count: int) -> list[ForkedWorker]:
+    """`count` workers forked from this process, with the pipeline imported first; none where
+    forking is not safe (see can_fork; the refresh then starts `python -m
+    company_research.workers` instead). Call before the event loop and any thread start."""
+    import importlib
+
+    if count < 1 or not can_fork():
+        return []
+    for name in PRELOAD:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    if threading.active_count() != 1:  # an import started a thread
+        return []
+    sys.stdout.flush()  # what is buffered would otherwise be written by every copy too
+    sys.stderr.flush()
+    started: list[ForkedWorker] = []
+    ours: list[int] = []  # this process's ends of every worker's pipes, kept from later workers
+    for _ in range(count):
+        to_read, to_worker = os.pipe()
+        from_worker, to_write = os.pipe()
+        its_stderr, err_write = os.pipe()
+        ours += [to_worker, from_worker, its_stderr]
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (to_worker, from_worker, its_stderr, to_read, to_write, err_write):
+                os.close(fd)
+            break
+        if pid == 0:
+            _forked_child(to_read, to_write, err_write, ours)
+        for fd in (to_read, to_write, err_write):
+            os.close(fd)
+        started.append(ForkedWorker(pid, to_worker, from_worker, its_stderr))
+    return started
+
+
+def _forked_child(source: int, out: int, its_stderr: int, close: list[int]) -> NoReturn:
+    """In a forked worker: its own standard streams, then the worker's life; it never returns
+    into the refreshing process's code (that would finish the parent's run a second time)."""
+    code = 1
+    try:
+        for fd in close:
+            os.close(fd)
+        os.dup2(its_stderr, 2)
+        os.dup2(its_stderr, 1)  # anything printed by accident goes to stderr, not the protocol
+        os.close(its_stderr)
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.close(null)
+        sys.stdout = sys.stderr
+        code = _work(os.fdopen(source, "rb"), os.fdopen(out, "wb"))
+    except BaseException:  # nothing may unwind into the refreshing process's frames
+        with contextlib.suppress(BaseException):
+            sys.stderr.write(f"a refresh worker failed to start: {sys.exc_info()[1]!r}\n")
+    finally:
+        with contextlib.suppress(BaseException):
+            sys.stderr.flush()
+        os._exit(code)
+
+
 # -- the refreshing process ----------------------------------------------------------------
 class WorkerPool:
     """The refreshing process's side: starts workers, feeds them companies from the queue the
@@ -123,8 +274,10 @@ class WorkerPool:
         finished: Callable[[CompanyDigest], None],
         concurrency: int,
         workers: int,
+        forked: list[ForkedWorker] | None = None,
     ) -> None:
         self.settings = settings
+        self.forked = list(forked or [])  # started already (fork_workers); the rest are run
         self.politeness = politeness
         self.queue = queue
         self.finished = finished
@@ -175,16 +328,22 @@ class WorkerPool:
         """One worker process, from start to its last company, with up to `concurrency` at a
         time. A worker that cannot start leaves its share to the others; one that dies fails
         the companies it held."""
+        limit = 1 << 26  # a line is one message; a digest with many changes is long
+        proc: ForkedWorker | asyncio.subprocess.Process
         try:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "company_research.workers",
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.PIPE,  # kept: its last line says why it died
-                limit=1 << 26,  # a line is one message; a digest with many changes is long
-            )
+            if self.forked:
+                proc = self.forked.pop()
+                await proc.connect(limit)
+            else:
+                proc = await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    "-m",
+                    "company_research.workers",
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    stderr=asyncio.subprocess.PIPE,  # kept: its last line says why it died
+                    limit=limit,
+                )
         except OSError:
             self.unsettled -= 1
             return
@@ -494,25 +653,27 @@ def _review_domains() -> frozenset[str]:
         return frozenset()
 
 
-def _read_lines(loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[Any]) -> None:
+def _read_lines(
+    loop: asyncio.AbstractEventLoop, inbox: asyncio.Queue[Any], source: BinaryIO
+) -> None:
     """Thread: the parent's messages onto the loop; None when the parent is gone."""
-    for line in sys.stdin.buffer:
+    for line in source:
         loop.call_soon_threadsafe(inbox.put_nowait, json.loads(line))
     loop.call_soon_threadsafe(inbox.put_nowait, None)
 
 
-def main() -> None:
-    """`python -m company_research.workers`, started by a refresh: see the module docstring."""
-    out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # anything printed by accident goes to stderr, not into the protocol
-    sys.stdout = sys.stderr
-    start = json.loads(sys.stdin.buffer.readline() or b"{}")
+def _work(source: BinaryIO, out: BinaryIO) -> int:
+    """A worker's life, from the parent's "start" to its end: the exit code."""
+    line = source.readline()
+    if not line:  # the refreshing process ended before it gave this worker anything
+        return 0
+    start = json.loads(line)
     settings = settings_from_json(start.get("settings") or {})
 
     async def run() -> None:
         inbox: asyncio.Queue[Any] = asyncio.Queue()
         threading.Thread(
-            target=_read_lines, args=(asyncio.get_running_loop(), inbox), daemon=True
+            target=_read_lines, args=(asyncio.get_running_loop(), inbox, source), daemon=True
         ).start()
         await _serve(settings, dict(start.get("refused") or {}), inbox, out)
 
@@ -538,7 +699,15 @@ def main() -> None:
     with contextlib.suppress(OSError):
         out.flush()
     sys.stderr.flush()
-    os._exit(code)
+    return code
+
+
+def main() -> None:
+    """`python -m company_research.workers`, started by a refresh: see the module docstring."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by accident goes to stderr, not into the protocol
+    sys.stdout = sys.stderr
+    os._exit(_work(sys.stdin.buffer, out))
 
 
 if __name__ == "__main__":
