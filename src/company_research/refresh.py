@@ -27,7 +27,13 @@ from company_research.scope import canonical_url
 from company_research.settings import Settings
 from company_research.store import Store, default_db_path, open_store
 from company_research.watch import WatchEntry, due, entries
-from company_research.workers import ForkedWorker, default_processes, fork_workers, shares
+from company_research.workers import (
+    ForkedWorker,
+    can_fork,
+    default_processes,
+    fork_workers,
+    shares,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -217,7 +223,14 @@ def refresh(
                     processes = 1  # an in-process transport (tests, the demo) is not shared
                 elif processes is None:
                     processes = default_processes(len(todo), concurrency)
-                forked = fork_workers(len(shares(concurrency, processes)) if processes > 1 else 0)
+                forked: list[ForkedWorker] = []
+                if processes > 1 and can_fork():
+                    # No SQLite connection may be open across a fork (the workers open their own).
+                    store.close()
+                    try:
+                        forked = fork_workers(len(shares(concurrency, processes)))
+                    finally:
+                        store.reopen()
                 try:
                     digest.companies, digest.processes = asyncio.run(
                         _refresh_all(

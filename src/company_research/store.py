@@ -232,6 +232,12 @@ class Store:
     def close(self) -> None:
         self.db.conn.close()
 
+    def reopen(self) -> None:
+        """A new connection to the same file, the old one closed: around a fork, which must
+        not copy an open SQLite connection (its locks and WAL index) into the child."""
+        self.close()
+        self.db = open_store(self.path).db
+
     # The writes a crawl makes for every page and company, in plain SQL: sqlite-utils'
     # upsert and insert_all read the table's schema again on every call, which was most of
     # the store's share of a refresh's CPU. Table and column names come from this module.

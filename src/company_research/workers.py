@@ -202,7 +202,8 @@ def _same(protocol: asyncio.StreamReaderProtocol) -> asyncio.StreamReaderProtoco
 def fork_workers(count: int) -> list[ForkedWorker]:
     """`count` workers forked from this process, with the pipeline imported first; none where
     forking is not safe (see can_fork; the refresh then starts `python -m
-    company_research.workers` instead). Call before the event loop and any thread start."""
+    company_research.workers` instead). Call before the event loop and any thread start, with
+    no SQLite connection open (Store.close, then Store.reopen)."""
     import importlib
 
     if count < 1 or not can_fork():
@@ -212,8 +213,9 @@ def fork_workers(count: int) -> list[ForkedWorker]:
             importlib.import_module(name)
     if threading.active_count() != 1:  # an import started a thread
         return []
-    sys.stdout.flush()  # what is buffered would otherwise be written by every copy too
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):  # what is buffered would be written by every copy
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
     started: list[ForkedWorker] = []
     ours: list[int] = []  # this process's ends of every worker's pipes, kept from later workers
     for _ in range(count):
