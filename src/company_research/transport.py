@@ -65,6 +65,20 @@ def tls_context() -> concurrent.futures.Future[ssl.SSLContext]:
         return _tls_future
 
 
+def build_tls_context_now() -> None:
+    """Build the TLS context in this thread, if not built yet: before forking refresh
+    workers, which then share it instead of each loading the bundle again."""
+    global _tls_future
+    with _tls_lock:
+        if _tls_future is None:
+            future: concurrent.futures.Future[ssl.SSLContext] = concurrent.futures.Future()
+            try:
+                future.set_result(httpx.create_ssl_context(verify=True, trust_env=False))
+            except Exception as exc:  # handed to whoever waits for the context, as on a thread
+                future.set_exception(exc)
+            _tls_future = future
+
+
 def _unused_context() -> ssl.SSLContext:
     """What a plain-http pool is given (httpx would otherwise load certifi's bundle for it): it
     never makes a TLS connection, and with no trusted roots any attempt would fail closed."""

@@ -213,6 +213,10 @@ def fork_workers(count: int) -> list[ForkedWorker]:
             importlib.import_module(name)
     if threading.active_count() != 1:  # an import started a thread
         return []
+    with contextlib.suppress(ImportError):
+        from company_research.transport import build_tls_context_now
+
+        build_tls_context_now()  # once for all: loading the CA bundle is ~30 ms of CPU
     for stream in (sys.stdout, sys.stderr):  # what is buffered would be written by every copy
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
