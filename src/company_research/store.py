@@ -304,7 +304,7 @@ class Store:
             "content_hash": page.content_hash,
             "title": page.title,
             "text": page.text,
-            "html": zlib.compress(page.html.encode("utf-8"), 6),
+            "html": zlib.compress(page.html.encode("utf-8"), 3),  # level 6: 2x the CPU, 8% smaller
             "published": page.published,
             "derived": page.derived,
             "gone": 0,
