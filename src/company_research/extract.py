@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from company_research.blocks import boilerplate_sentence, content_blocks
@@ -27,7 +27,11 @@ from company_research.structured import (
 )
 
 if TYPE_CHECKING:
+    import time
+
     from lxml.html import HtmlElement
+
+    from company_research.feeds import FeedItem
 
 FEED_LINK_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 POST_KINDS = frozenset({"post"})
@@ -463,12 +467,38 @@ def iso_date(value: str) -> str | None:
     return match.group(0)
 
 
+MAX_ENTRIES = 200  # a feed's entries we read, newest first as feeds list them
+
+
 def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]:
-    """The title and entries of an RSS/Atom feed we fetched (feedparser never sees a URL)."""
+    """The title and entries of an RSS/Atom feed we fetched: read with lxml when the feed is
+    plain enough to be sure of what feedparser would make of it (most are), else by feedparser."""
+    from company_research.feeds import read_feed
+
+    read = read_feed(body, feed_url)
+    if read is None or any(i.date and not _written_date(i.date) for i in read[1][:MAX_ENTRIES]):
+        read = _read_with_feedparser(body, feed_url)  # it may read a date we cannot
+    name, items = read
+    entries: list[FeedEntry] = []
+    for item in items[:MAX_ENTRIES]:
+        title = _clean(_strip_tags(item.title))
+        if not title or not item.link:
+            continue
+        link = urljoin(feed_url, item.link)
+        # The date as the publisher wrote it (its own time zone), not shifted to UTC.
+        published = _written_date(item.date) or _day(item.stamp)
+        summary = _clean(_strip_tags(item.summary))[:2000] or None
+        entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
+    return _clean(_strip_tags(name))[:200] or None, entries
+
+
+def _read_with_feedparser(body: bytes, feed_url: str) -> tuple[str, list[FeedItem]]:
+    """The feed as feedparser reads it (it never sees a URL): any feed, however broken."""
     import io
-    import time
 
     import feedparser
+
+    from company_research.feeds import FeedItem
 
     try:
         # We keep only text (titles, summaries), stripped by _strip_tags: feedparser's HTML
@@ -480,26 +510,36 @@ def parse_feed(body: bytes, feed_url: str) -> tuple[str | None, list[FeedEntry]]
             resolve_relative_uris=False,
         )
     except Exception:  # feedparser's loose parser has bugs on broken feeds (int(None), surrogates)
-        return None, []
-    entries: list[FeedEntry] = []
-    for entry in parsed.entries[:200]:
-        title = _clean(_strip_tags(entry.get("title") or ""))
-        link = entry.get("link") or ""
-        if not title or not link:
-            continue
-        link = urljoin(feed_url, link)
-        raw = entry.get("published") or entry.get("updated") or ""
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        # The date as the publisher wrote it (its own time zone), not shifted to UTC.
-        try:
-            fallback = time.strftime("%Y-%m-%d", stamp) if stamp else None
-        except (TypeError, ValueError, OverflowError):
-            fallback = None
-        published = _written_date(str(raw)) or fallback
-        summary = _clean(_strip_tags(entry.get("summary") or ""))[:2000] or None
-        entries.append(FeedEntry(title=title, url=link, published=published, summary=summary))
-    feed_name = _clean(_strip_tags(parsed.feed.get("title") or ""))[:200] or None
-    return feed_name, entries
+        return "", []
+    items = [
+        FeedItem(
+            title=entry.get("title") or "",
+            link=entry.get("link") or "",
+            date=str(_published(entry, "published", "updated") or ""),
+            summary=entry.get("summary") or "",
+            stamp=_published(entry, "published_parsed", "updated_parsed"),
+        )
+        for entry in parsed.entries[:MAX_ENTRIES]
+    ]
+    return parsed.feed.get("title") or "", items
+
+
+def _published(entry: dict, published: str, updated: str) -> Any:
+    """entry[published] or else entry[updated], without the DeprecationWarning feedparser's
+    .get(updated) gives when it falls back to entry[published] (already found false here)."""
+    value = entry.get(published)
+    if not value and updated in entry:  # "in" does not fall back
+        value = entry[updated]
+    return value or None
+
+
+def _day(stamp: time.struct_time | None) -> str | None:
+    import time
+
+    try:
+        return time.strftime("%Y-%m-%d", stamp) if stamp else None
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def _written_date(raw: str) -> str | None:
