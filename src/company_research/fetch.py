@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import email.utils
 import random
 import sys
 import time
 import types
+import weakref
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass
@@ -107,6 +109,46 @@ def import_httpx() -> Any:
 
 def now_iso() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+# The most turns of the event loop an answer waits for the loop to be quiet before its CPU
+# work starts: a bound, should something keep the loop busy all along.
+QUIET_MAX_TURNS = 64
+# Where the loop's queue of ready callbacks cannot be seen (an event loop other than
+# asyncio's own), an answer waits this many turns instead: what a request woken by a freed
+# slot takes to reach its socket (the politeness semaphore, httpcore's pool event and
+# connection lock, anyio's send).
+QUIET_TURNS = 4
+_quiet_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def quiet_loop() -> None:
+    """Return once the event loop has nothing else ready to run: call it before CPU work
+    (parsing an answer, building a brief) so that the answers already in are read first, the
+    slots they free are taken, and the requests waiting for those slots are sent. Parsing a
+    page takes milliseconds; a request that waited for it went out that much later, and with
+    it the next round of a crawl.
+
+    One caller at a time waits (the others queue behind it), so that two answers waiting for
+    each other to finish never keep each other waiting."""
+    loop = asyncio.get_running_loop()
+    lock = _quiet_locks.get(loop)
+    if lock is None:
+        lock = _quiet_locks[loop] = asyncio.Lock()
+    async with lock:
+        # asyncio's loop keeps its ready callbacks in `_ready`. Each turn polls the sockets
+        # before it runs them, so an empty queue when we resume means nothing else is due.
+        ready = getattr(loop, "_ready", None)
+        if not isinstance(ready, collections.deque):
+            for _ in range(QUIET_TURNS):
+                await asyncio.sleep(0)
+            return
+        for _ in range(QUIET_MAX_TURNS):
+            await asyncio.sleep(0)
+            if not ready:
+                return
 
 
 class _HostState:
@@ -285,6 +327,9 @@ class Fetcher:
             url, conditional=conditional, max_bytes=max_bytes
         )
         elapsed_ms = int((time.monotonic() - started) * 1000)
+        # What follows (decoding, the bot-check test, the caller's parsing) is CPU work:
+        # answers that came in with this one and requests they let go are seen to first.
+        await quiet_loop()
         ctype = media_type(headers.get("content-type"))
         etag, modified = headers.get("etag"), headers.get("last-modified")
         if status == 304:  # answered for final_url: the hop we held validators for

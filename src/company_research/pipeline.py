@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
-from company_research.fetch import Fetcher, make_client, now_iso
+from company_research.fetch import Fetcher, make_client, now_iso, quiet_loop
 from company_research.scope import normalise_domain
 from company_research.settings import Settings
 
@@ -257,6 +257,9 @@ async def research_company(
 
         (progress or (lambda _m: None))("looking the company up on review sites")
         crawl.reviews = await review_stage(domain, crawl, settings, store, client, politeness)
+    # Building and storing the brief is a few tens of milliseconds of CPU: in a refresh, the
+    # answers other crawls are waiting for are read, and their next requests sent, first.
+    await quiet_loop()
     previous = store.latest_brief(domain)
     brief = build_brief(domain, crawl, previous)
     with store.transaction():
