@@ -118,15 +118,16 @@ def import_httpx() -> Any:
     return sys.modules["httpx"]
 
 
-_now: list[Any] = [None, ""]  # [the second, its ISO 8601 form]: asked twice a request
+_now = (-1, "")  # (a second, its ISO 8601 form): each second is formatted once
 
 
 def now_iso() -> str:
-    """The current UTC time to the second, ISO 8601."""
+    """The current UTC time to the second, ISO 8601 (asked twice a request)."""
+    global _now
     second = int(time.time())
     if second != _now[0]:
-        _now[:] = [second, datetime.fromtimestamp(second, UTC).isoformat()]
-    return str(_now[1])
+        _now = (second, datetime.fromtimestamp(second, UTC).isoformat())
+    return _now[1]
 
 
 _named = threading.local()  # .depth: how many named_asyncio() blocks this thread is in

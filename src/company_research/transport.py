@@ -234,11 +234,11 @@ def _ack_now(response: httpx.Response) -> None:
         return
     try:
         sock = _sockets[stream]
-    except KeyError:
+    except (KeyError, TypeError):  # not seen yet; or a stream that cannot be weakly referred to
         sock = stream.get_extra_info("socket")
         if sock is not None and sock.type != socket.SOCK_STREAM:
             sock = None
-        with contextlib.suppress(TypeError):  # a stream that cannot be referred to weakly
+        with contextlib.suppress(TypeError):
             _sockets[stream] = sock
     if sock is None:
         return
