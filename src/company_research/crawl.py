@@ -298,7 +298,6 @@ async def _fetch_pages(
                 where = "" if exc.url == candidate.url else f" ({exc.url})"
                 notice = f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
             return kept, notice
-        await _let_requests_out()
         return _record(page, candidate.kind, crawl.domain, store), None
 
     todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
@@ -310,20 +309,6 @@ async def _fetch_pages(
             crawl.pages[record.url] = record
         if notice:
             crawl.notices.append(notice)
-
-
-# Turns of the event loop a request woken by a freed slot takes to reach its socket (the
-# politeness semaphore, then httpcore's pool event and connection lock and anyio's send
-# each yield once).
-_REQUEST_TURNS = 4
-
-
-async def _let_requests_out() -> None:
-    """Yield before parsing an answer (a few ms of CPU) until the requests waiting for its
-    slot have gone out: with one yield they went out behind every answer that came with
-    it, parsed first, and the next round of a crawl started 10-40 ms late."""
-    for _ in range(_REQUEST_TURNS):
-        await asyncio.sleep(0)
 
 
 def _stored_copy(
@@ -425,8 +410,6 @@ async def _read_feed(
     except errors.FetchError as exc:
         crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
         return
-    if reused is None:
-        await _let_requests_out()
     parsed = reused is None or reused[2]
     title, entries = (reused[0], reused[1]) if reused else parse_feed(page.body, page.url)
     entries = [e for e in entries if in_scope(e.url, crawl.domain)]
