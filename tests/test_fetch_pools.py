@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass, field
 
 import httpx
+import pytest
 
 from company_research.fetch import Fetcher, Politeness, make_client
 from company_research.settings import Settings
@@ -235,3 +236,124 @@ print(json.dumps({"status": status, "tls": transport._tls_future is not None}))
         return out.decode()
 
     assert json.loads(asyncio.run(run())) == {"status": 200, "tls": False}
+
+
+async def _echo_server(heads: list[str]) -> asyncio.Server:
+    """Records each request head; /set answers with a cookie, anything else with the Cookie
+    header it was sent (empty without one)."""
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                try:
+                    head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    return
+                heads.append(head)
+                lines = head.split("\r\n")
+                path = lines[0].split(" ")[1]
+                cookie = next(
+                    (
+                        ln.split(":", 1)[1].strip()
+                        for ln in lines
+                        if ln.lower().startswith("cookie:")
+                    ),
+                    "",
+                )
+                extra = "set-cookie: session=abc; Path=/\r\n" if path.endswith("/set") else ""
+                body = cookie.encode()
+                writer.write(
+                    f"HTTP/1.1 200 OK\r\ncontent-type: text/html\r\n{extra}"
+                    f"content-length: {len(body)}\r\n\r\n".encode()
+                    + body
+                )
+                await writer.drain()
+        finally:
+            writer.close()
+
+    return await asyncio.start_server(handle, "127.0.0.1", 0)
+
+
+def test_cookies_an_answer_sets_are_sent_back() -> None:
+    """Answers that set no cookie skip the cookie jar; one that sets one still fills it."""
+
+    async def run() -> tuple[list[str], dict[str, str]]:
+        heads: list[str] = []
+        server = await _echo_server(heads)
+        base = _base(server)
+        async with make_client(Settings()) as client:
+            before = (await client.get(f"{base}/plain")).text
+            await client.get(f"{base}/set")
+            after = (await client.get(f"{base}/echo")).text
+            jar = dict(client.cookies)
+            client.cookies = {"lang": "de"}  # replacing the jar keeps the client's kind of jar
+            replaced = (await client.get(f"{base}/echo")).text
+            await client.get(f"{base}/set")
+            both = (await client.get(f"{base}/echo")).text
+        server.close()
+        return [before, after, replaced, both], jar
+
+    texts, jar = asyncio.run(run())
+    assert texts[:3] == ["", "session=abc", "lang=de"]
+    assert sorted(texts[3].split("; ")) == ["lang=de", "session=abc"]
+    assert jar == {"session": "abc"}
+
+
+def test_every_request_carries_our_headers_whichever_client_sends_it() -> None:
+    """make_client's client sends the Accept headers by itself; a Fetcher on another client
+    sends them with each request: the server sees the same request either way."""
+
+    async def run() -> list[list[str]]:
+        heads: list[str] = []
+        server = await _echo_server(heads)
+        settings = _settings(["acme.com"], _base(server))
+        async with make_client(settings) as ours:
+            await Fetcher(ours, settings, "acme.com").fetch("https://acme.com/a")
+        agent = {"User-Agent": settings.user_agent}
+        async with httpx.AsyncClient(headers=agent) as plain:
+            await Fetcher(plain, settings, "acme.com").fetch("https://acme.com/a")
+        server.close()
+        return [head.split("\r\n")[1:] for head in heads]
+
+    ours, plain = asyncio.run(run())
+    assert ours == plain
+    assert "Accept-Language: en, *;q=0.5" in ours
+    assert "Accept-Encoding: gzip, deflate" in ours
+    assert "Host: acme.com" in ours
+    assert any(line.startswith("User-Agent: company-research/") for line in ours)
+
+
+def test_sniffio_is_told_asyncio_while_crawls_run_and_untold_after() -> None:
+    """named_asyncio() blocks overlap (crawls side by side): the first sets the name, the last
+    to end puts it back, whichever order they end in."""
+    import sniffio
+
+    from company_research.fetch import named_asyncio
+
+    seen: list[str | None] = []
+
+    async def crawl(entered: asyncio.Event, leave: asyncio.Event) -> None:
+        with named_asyncio():
+            entered.set()
+            seen.append(sniffio.current_async_library())
+            await leave.wait()
+
+    async def run() -> None:
+        a_in, b_in, a_out, b_out = (asyncio.Event() for _ in range(4))
+        a = asyncio.create_task(crawl(a_in, a_out))
+        await a_in.wait()
+        b = asyncio.create_task(crawl(b_in, b_out))
+        await b_in.wait()
+        a_out.set()
+        await a  # the first to start ends first: the second still runs under the name
+        seen.append(sniffio.thread_local.name)
+        b_out.set()
+        await b
+        seen.append(sniffio.thread_local.name)
+
+    assert sniffio.thread_local.name is None
+    asyncio.run(run())
+    assert seen == ["asyncio", "asyncio", "asyncio", None]
+    assert sniffio.thread_local.name is None
+    with pytest.raises(sniffio.AsyncLibraryNotFoundError):
+        sniffio.current_async_library()

@@ -1,6 +1,6 @@
 """The same site gives the same brief, however its answers race: pages are kept in the order
 the crawl ranked them, not the order they came back in, so the page a fact is cited from and
-the source numbers do not change from one run to the next."""
+the source numbers do not change from one run to the next; notices keep a fixed order too."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ def _timeless(value: object) -> object:
     return value
 
 
-@pytest.mark.parametrize("domain", ["mossgate-gardens.com", "veridian-labs.com"])
+# quillstack.com: a feed and a page that both fail in one round, their notices in either
+# order unless kept in a fixed one.
+@pytest.mark.parametrize("domain", ["mossgate-gardens.com", "veridian-labs.com", "quillstack.com"])
 def test_two_runs_with_answers_in_another_order_give_the_same_brief(
     domain: str, tmp_path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -46,8 +48,9 @@ def test_two_runs_with_answers_in_another_order_give_the_same_brief(
             )  # fmt: skip
             assert result.returncode == 0, result.stderr
             brief = json.loads(result.stdout)
-            brief["notices"] = sorted(brief["notices"])  # sections finish in either order
             briefs.append(_timeless(brief))
     assert briefs[0]["sources"], "nothing was cited"
+    if domain == "quillstack.com":
+        assert len(briefs[0]["notices"]) >= 2, briefs[0]["notices"]
     assert briefs[1] == briefs[0]
     assert briefs[2] == briefs[0]

@@ -176,10 +176,12 @@ async def _crawl_with(
         ranked, max(0, budget[0] - reserve), set(crawl.pages) | {canonical_url(home.url)}
     )
     say(f"reading {len(chosen)} pages and {len(feed_urls)} feeds")
-    await asyncio.gather(
-        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in feed_urls),
+    # Notices in a fixed order (feeds, then pages), whichever section finishes first.
+    for notices in await asyncio.gather(
+        _read_feeds(fetcher, crawl, feed_urls, settings, budget, store),
         _fetch_pages(fetcher, crawl, chosen, store, budget),
-    )
+    ):
+        crawl.notices += notices
 
     # Round 4: second-level pages (mission/values under About), feeds found on blog pages,
     # and, for blogs without a feed, the posts listed on the index.
@@ -198,14 +200,17 @@ async def _crawl_with(
         for u in p.extraction.feeds
         if in_scope(u, domain) and u not in crawl.feeds
     ][:2]
-    await asyncio.gather(
+    for notices in await asyncio.gather(
         _fetch_pages(fetcher, crawl, second, store, budget),
-        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in new_feeds),
-    )
+        _read_feeds(fetcher, crawl, new_feeds, settings, budget, store),
+    ):
+        crawl.notices += notices
     posts = _posts_to_fetch(crawl, settings, entries)
     if posts:
         say(f"reading {len(posts)} posts")
-        await _fetch_pages(fetcher, crawl, posts[: max(0, budget[0])], store, budget)
+        crawl.notices += await _fetch_pages(
+            fetcher, crawl, posts[: max(0, budget[0])], store, budget
+        )
 
 
 async def _early_sitemaps(
@@ -286,7 +291,9 @@ def _record(page: FetchedPage, kind: str, domain: str, store: Store) -> PageReco
 
 async def _fetch_pages(
     fetcher: Fetcher, crawl: Crawl, candidates: list[Candidate], store: Store, budget: list[int]
-) -> None:
+) -> list[str]:
+    """Fetch `candidates` at once into crawl.pages; the notices of those that failed."""
+
     async def one(candidate: Candidate) -> tuple[PageRecord | None, str | None]:
         try:
             page = await fetcher.fetch(candidate.url)
@@ -298,32 +305,19 @@ async def _fetch_pages(
                 where = "" if exc.url == candidate.url else f" ({exc.url})"
                 notice = f"{candidate.kind} page {candidate.url} {what}: {exc.reason}{where}"
             return kept, notice
-        await _let_requests_out()
         return _record(page, candidate.kind, crawl.domain, store), None
 
     todo = [c for c in candidates if c.url not in crawl.pages][: max(0, budget[0])]
     budget[0] -= len(todo)
     # Kept in the order the candidates were ranked, not the order the answers came in, so
     # that the same site gives the same brief (which page a fact is cited from, source ids).
+    notices = []
     for record, notice in await asyncio.gather(*(one(c) for c in todo)):
         if record is not None and record.url not in crawl.pages:
             crawl.pages[record.url] = record
         if notice:
-            crawl.notices.append(notice)
-
-
-# Turns of the event loop a request woken by a freed slot takes to reach its socket (the
-# politeness semaphore, then httpcore's pool event and connection lock and anyio's send
-# each yield once).
-_REQUEST_TURNS = 4
-
-
-async def _let_requests_out() -> None:
-    """Yield before parsing an answer (a few ms of CPU) until the requests waiting for its
-    slot have gone out: with one yield they went out behind every answer that came with
-    it, parsed first, and the next round of a crawl started 10-40 ms late."""
-    for _ in range(_REQUEST_TURNS):
-        await asyncio.sleep(0)
+            notices.append(notice)
+    return notices
 
 
 def _stored_copy(
@@ -404,6 +398,28 @@ async def _one_sitemap(
     return sitemap
 
 
+async def _read_feeds(
+    fetcher: Fetcher,
+    crawl: Crawl,
+    urls: list[str],
+    settings: Settings,
+    budget: list[int],
+    store: Store,
+) -> list[str]:
+    """Read `urls` at once into crawl.feeds (in the order given, those with entries); the
+    notices of those that could not be read."""
+    todo = [u for u in dict.fromkeys(urls) if u not in crawl.feeds]
+    notices = []
+    for feed, notice in await asyncio.gather(
+        *(_read_feed(fetcher, crawl, u, settings, budget, store) for u in todo)
+    ):
+        if feed is not None:
+            crawl.feeds.setdefault(canonical_url(feed.page.url), feed)
+        if notice:
+            notices.append(notice)
+    return notices
+
+
 async def _read_feed(
     fetcher: Fetcher,
     crawl: Crawl,
@@ -411,9 +427,10 @@ async def _read_feed(
     settings: Settings,
     budget: list[int],
     store: Store,
-) -> None:
-    if budget[0] <= 0 or url in crawl.feeds:
-        return
+) -> tuple[FeedRecord | None, str | None]:
+    """(the feed, if it has entries in scope; a notice if it could not be read)."""
+    if budget[0] <= 0:
+        return None, None
     budget[0] -= 1
     try:
         page = await fetcher.fetch(url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes)
@@ -423,15 +440,13 @@ async def _read_feed(
                 url, accept=FEED_TYPES, max_bytes=settings.max_feed_bytes, conditional=False
             )
     except errors.FetchError as exc:
-        crawl.notices.append(f"feed {exc.url} skipped: {exc.reason}")
-        return
-    if reused is None:
-        await _let_requests_out()
+        return None, f"feed {exc.url} skipped: {exc.reason}"
     parsed = reused is None or reused[2]
     title, entries = (reused[0], reused[1]) if reused else parse_feed(page.body, page.url)
     entries = [e for e in entries if in_scope(e.url, crawl.domain)]
-    if entries:
-        crawl.feeds[canonical_url(page.url)] = FeedRecord(page, title, entries, parsed=parsed)
+    if not entries:
+        return None, None
+    return FeedRecord(page, title, entries, parsed=parsed), None
 
 
 def _stored_feed(

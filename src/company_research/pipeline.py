@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from company_research import errors
-from company_research.fetch import Fetcher, make_client, now_iso
+from company_research.fetch import Fetcher, make_client, named_asyncio, now_iso, quiet_loop
 from company_research.scope import normalise_domain
 from company_research.settings import Settings
 
@@ -122,7 +122,7 @@ def research(
                     robots.cancel()
                 store.close()
 
-    with asyncio.Runner(loop_factory=_loop_factory(idle)) as runner:
+    with asyncio.Runner(loop_factory=_loop_factory(idle)) as runner, named_asyncio():
         return runner.run(run())
 
 
@@ -231,6 +231,23 @@ async def research_company(
     `research` and a refresh of many companies share. Raises CrawlError; stores nothing then.
     `fetcher`: one made for this domain before the store was open (robots.txt already asked
     for); it gets the stored validators and does the crawl."""
+    with named_asyncio():
+        return await _research_company(
+            domain, settings, store, client, politeness, progress, command, reviews_only, fetcher
+        )
+
+
+async def _research_company(
+    domain: str,
+    settings: Settings,
+    store: Store,
+    client: httpx.AsyncClient,
+    politeness: Politeness | None,
+    progress: Progress | None,
+    command: str,
+    reviews_only: bool,
+    fetcher: Fetcher | None,
+) -> ResearchResult:
     from company_research.crawl import crawl_site, stored_crawl
 
     store.touch_company(domain)
@@ -257,6 +274,9 @@ async def research_company(
 
         (progress or (lambda _m: None))("looking the company up on review sites")
         crawl.reviews = await review_stage(domain, crawl, settings, store, client, politeness)
+    # Building and storing the brief is a few tens of milliseconds of CPU: in a refresh, the
+    # answers other crawls are waiting for are read, and their next requests sent, first.
+    await quiet_loop()
     previous = store.latest_brief(domain)
     brief = build_brief(domain, crawl, previous)
     with store.transaction():

@@ -9,6 +9,7 @@ import importlib
 import socket
 import ssl
 import threading
+import weakref
 from collections import OrderedDict
 from typing import Any
 
@@ -37,6 +38,10 @@ MAX_IDLE_POOLS = 8
 # answer after a connection's first then took 40 ms more. TCP_QUICKACK acknowledges at once;
 # it lasts until the connection sends again, so it is set on each answer (Linux only).
 _QUICKACK = getattr(socket, "TCP_QUICKACK", None)
+
+# The socket under each connection's stream: anyio builds every attribute of a stream (and asks
+# the kernel for its peer address) each time one is asked for, 9 us a response.
+_sockets: weakref.WeakKeyDictionary[Any, socket.socket | None] = weakref.WeakKeyDictionary()
 
 _tls_lock = threading.Lock()
 _tls_future: concurrent.futures.Future[ssl.SSLContext] | None = None
@@ -86,6 +91,33 @@ def _unused_context() -> ssl.SSLContext:
     if _plain_context is None:
         _plain_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return _plain_context
+
+
+class _Cookies(httpx.Cookies):
+    """The client's cookies. httpx hands every answer to the cookie jar, building urllib
+    stand-ins for the request and the answer first (23 us); one that sets no cookie (nearly
+    all) is now left out, which is all the jar would have done with it."""
+
+    def extract_cookies(self, response: httpx.Response) -> None:
+        headers = response.headers
+        if "set-cookie" in headers or "set-cookie2" in headers:
+            super().extract_cookies(response)
+
+
+class Client(httpx.AsyncClient):
+    """httpx's client with _Cookies as its cookie jar (make_client builds one)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.cookies = kwargs.get("cookies")  # type: ignore[assignment]
+
+    @property
+    def cookies(self) -> httpx.Cookies:
+        return self._research_cookies
+
+    @cookies.setter
+    def cookies(self, cookies: Any) -> None:
+        self._research_cookies = _Cookies(cookies)
 
 
 class _HostPool:
@@ -214,8 +246,15 @@ def _ack_now(response: httpx.Response) -> None:
     stream = response.extensions.get("network_stream")
     if stream is None:
         return
-    sock = stream.get_extra_info("socket")
-    if sock is None or sock.type != socket.SOCK_STREAM:
+    try:
+        sock = _sockets[stream]
+    except (KeyError, TypeError):  # not seen yet; or a stream that cannot be weakly referred to
+        sock = stream.get_extra_info("socket")
+        if sock is not None and sock.type != socket.SOCK_STREAM:
+            sock = None
+        with contextlib.suppress(TypeError):
+            _sockets[stream] = sock
+    if sock is None:
         return
     with contextlib.suppress(OSError):  # a closed or non-TCP socket: nothing to acknowledge
         sock.setsockopt(socket.IPPROTO_TCP, _QUICKACK, 1)
