@@ -158,11 +158,11 @@ def _loop_factory(idle: threading.Event) -> Callable[[], asyncio.AbstractEventLo
 # the first answer to parse.
 FIRST_MODULES = ("protego", "company_research.crawl", "company_research.store", "sqlite_utils")
 # Modules a crawl needs only after its first answers; imported while it waits for them, in
-# the order they are needed (the home page is parsed with lxml.html, a feed with feedparser,
+# the order they are needed (the home page is parsed with lxml.html, then feeds,
 # the brief built and rendered last).
 LATER_MODULES = (
     "lxml.html",
-    "feedparser",
+    "company_research.feeds",  # feedparser only for feeds it cannot read (imported then)
     "company_research.summarise",
     "company_research.reviews.collect",
     "company_research.render",

@@ -122,7 +122,7 @@ PRELOAD = (
     "company_research.store",
     "company_research.reviews.collect",
     "company_research.transport",
-    "feedparser",
+    "company_research.feeds",  # feedparser only for feeds it cannot read (imported then)
     "protego",
 )
 
