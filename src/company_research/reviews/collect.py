@@ -263,10 +263,32 @@ def _same_company(page: ReviewPage, company: CompanyRef, site: ReviewSite) -> bo
     return bool(theirs) and (theirs == ours or theirs.startswith(ours) or ours.startswith(theirs))
 
 
+def may_hold_schema_reviews(html: str) -> bool:
+    """False only for a page that cannot hold a schema.org rating or review: one whose
+    markup never names AggregateRating, nor Review (or User/Critic/EmployerReview, or a
+    `review` property) where a JSON-LD type or key, a microdata itemtype or an itemprop
+    would (after a quote, `/`, `:`, `#`, `=` or a space). Page text that says "review"
+    passes too: this only spares parsing pages again that have nothing to find."""
+    lower = html.lower()
+    if "aggregaterating" in lower:
+        return True
+    at = lower.find("review")
+    while at != -1:
+        before = lower[max(0, at - 8) : at]
+        if not before or before[-1] in "\"'/:#=" or before[-1].isspace():
+            return True
+        if before.endswith(("user", "critic", "employer")):
+            return True
+        at = lower.find("review", at + 6)
+    return False
+
+
 def _own_site(domain: str, crawl: Crawl, harvest: Harvest) -> None:
     """schema.org ratings and reviews on the company's own pages (testimonials, products)."""
     reader = adapters()[GENERIC]
     for record in crawl.pages.values():
+        if not may_hold_schema_reviews(record.html):
+            continue  # most pages: no JSON-LD or microdata to parse again
         page = parse.schema_org_page(record.html, record.url, OWN_SITE)
         if not page.has_data:
             continue
