@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -46,7 +47,7 @@ from company_research.scope import (
 )
 from company_research.settings import Settings
 from company_research.sitemaps import parse_sitemap, robots_sitemaps
-from company_research.store import Store
+from company_research.store import Store, StoredPage
 
 if TYPE_CHECKING:
     pass
@@ -456,11 +457,26 @@ def _stored_feed(
     stored = store.page(canonical_url(page.url))
     if stored is None:
         return None
+    return stored_feed_entries(stored)
+
+
+def stored_feed_entries(stored: StoredPage) -> tuple[str | None, list[FeedEntry], bool]:
+    """A stored feed's (title, entries, parsed again?): what was derived when it was read,
+    else (a row of older code) its stored text parsed again as the UTF-8 it now is, whatever
+    encoding its XML declaration names (a "latin-1" declaration over the re-encoded text
+    made every accented letter two)."""
     kept = load_feed(stored.derived)
     if kept is not None:
         return kept[0], kept[1], False
-    title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)  # kept by older code
+    body = _XML_ENCODING.sub(r'\1"utf-8"', stored.html, count=1).encode("utf-8")
+    title, entries = parse_feed(body, stored.url)
     return title, entries, True
+
+
+# The encoding pseudo-attribute of an XML declaration at the start of a document.
+_XML_ENCODING = re.compile(
+    r"""\A(\ufeff?\s*<\?xml\b[^>]{0,200}?\bencoding\s*=\s*)(["'])[^"']{0,40}\2"""
+)
 
 
 def _posts_to_fetch(
@@ -511,7 +527,7 @@ def stored_crawl(domain: str, store: Store) -> Crawl:
         if stored.kind == "reviews":
             continue
         if stored.kind == "feed":
-            title, entries = parse_feed(stored.html.encode("utf-8"), stored.url)
+            title, entries, _parsed = stored_feed_entries(stored)
             page = FetchedPage(
                 url=stored.url, requested_url=stored.url, status=stored.status,
                 content_type=stored.content_type, body=b"", text="", fetched_at=stored.fetched_at,
