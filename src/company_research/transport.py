@@ -45,6 +45,7 @@ _sockets: weakref.WeakKeyDictionary[Any, socket.socket | None] = weakref.WeakKey
 
 _tls_lock = threading.Lock()
 _tls_future: concurrent.futures.Future[ssl.SSLContext] | None = None
+_tls_thread: threading.Thread | None = None
 _plain_context: ssl.SSLContext | None = None
 
 
@@ -52,7 +53,7 @@ def tls_context() -> concurrent.futures.Future[ssl.SSLContext]:
     """The verifying TLS context (certifi's bundle, as httpx builds it), built once per process
     on a thread: loading the bundle costs 0.03-0.1 s of CPU, and releases the GIL while it
     reads, so a crawl's first plain work overlaps it."""
-    global _tls_future
+    global _tls_future, _tls_thread
     with _tls_lock:
         if _tls_future is None:
             future: concurrent.futures.Future[ssl.SSLContext] = concurrent.futures.Future()
@@ -65,23 +66,20 @@ def tls_context() -> concurrent.futures.Future[ssl.SSLContext]:
                 else:
                     future.set_result(context)
 
-            threading.Thread(target=build, name="tls-context", daemon=True).start()
+            _tls_thread = threading.Thread(target=build, name="tls-context", daemon=True)
+            _tls_thread.start()
             _tls_future = future
         return _tls_future
 
 
-def build_tls_context_now() -> None:
-    """Build the TLS context in this thread, if not built yet: before forking refresh
-    workers, which then share it instead of each loading the bundle again."""
-    global _tls_future
-    with _tls_lock:
-        if _tls_future is None:
-            future: concurrent.futures.Future[ssl.SSLContext] = concurrent.futures.Future()
-            try:
-                future.set_result(httpx.create_ssl_context(verify=True, trust_env=False))
-            except Exception as exc:  # handed to whoever waits for the context, as on a thread
-                future.set_exception(exc)
-            _tls_future = future
+def settle_tls_context() -> None:
+    """Wait until the TLS context is built and its thread has ended: before forking refresh
+    workers, which then share it (started early, it is built while the caller imports)."""
+    future = tls_context()
+    with contextlib.suppress(Exception):  # a failure is handed to each request that needs it
+        future.result()
+    if _tls_thread is not None:
+        _tls_thread.join()
 
 
 def _unused_context() -> ssl.SSLContext:

@@ -208,15 +208,19 @@ def fork_workers(count: int) -> list[ForkedWorker]:
 
     if count < 1 or not can_fork():
         return []
+    try:  # the TLS context once for all (~30 ms of CPU), built on a thread while we import
+        from company_research.transport import settle_tls_context, tls_context
+
+        tls_context()
+    except ImportError:
+        settle_tls_context = None  # type: ignore[assignment]
     for name in PRELOAD:
         with contextlib.suppress(ImportError):
             importlib.import_module(name)
+    if settle_tls_context is not None:
+        settle_tls_context()
     if threading.active_count() != 1:  # an import started a thread
         return []
-    with contextlib.suppress(ImportError):
-        from company_research.transport import build_tls_context_now
-
-        build_tls_context_now()  # once for all: loading the CA bundle is ~30 ms of CPU
     for stream in (sys.stdout, sys.stderr):  # what is buffered would be written by every copy
         with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
