@@ -242,7 +242,7 @@ def _ack_now(response: httpx.Response) -> None:
     """Acknowledge what the connection of `response` has received, now (see _QUICKACK): its
     headers are in, its body may be waiting on the server for that acknowledgement."""
     stream = response.extensions.get("network_stream")
-    if stream is None:
+    if stream is None or _QUICKACK is None:
         return
     try:
         sock = _sockets[stream]
