@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SITES = ROOT / "fixtures" / "sites"
 REVIEWS = ROOT / "fixtures" / "reviews"  # review-site hosts (www.glassdoor.com, ...)
 EXPECTED = ROOT / "fixtures" / "expected"
+BENCHMARKS = ROOT / "benchmarks"
+
+
+def sitegen() -> types.ModuleType:
+    """benchmarks/sitegen.py (the generated company sites), imported once."""
+    sys.path.insert(0, str(BENCHMARKS))
+    try:
+        import sitegen as module
+    finally:
+        sys.path.remove(str(BENCHMARKS))
+    return module
 
 
 @pytest.fixture(autouse=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from tests.conftest import BENCHMARKS, sitegen
 
 
 @pytest.fixture
@@ -20,13 +20,9 @@ def bench(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_generated_sites_look_like_real_ones() -> None:
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from sitegen import build_company, domain_of
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    company = build_company(3)
-    assert company.domain == domain_of(3)
+    generated = sitegen()
+    company = generated.build_company(3)
+    assert company.domain == generated.domain_of(3)
     kinds = {"/", "/about/", "/products/", "/careers/", "/blog/", "/blog/feed.xml", "/robots.txt"}
     assert kinds <= set(company.pages)
     html_sizes = [
@@ -35,7 +31,7 @@ def test_generated_sites_look_like_real_ones() -> None:
     assert min(html_sizes) > 30_000
     depths = company.depths()
     assert depths["/robots.txt"] == 1 and depths["/"] == 2 and depths["/about/"] == 3
-    assert build_company(3).pages["/"].body == company.pages["/"].body  # deterministic
+    assert generated.build_company(3).pages["/"].body == company.pages["/"].body  # deterministic
 
 
 def test_harness_produces_every_row(bench, tmp_path: Path) -> None:

@@ -4,18 +4,15 @@ of one list item and the start of the next."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from company_research.pipeline import PageRecord
 from company_research.summarise import _company
+from tests.conftest import sitegen
 from tests.test_summarise_facts import page as summarise_page
 from tests.test_summarise_facts import record as summarise_record
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def page(kind: str, body: str, lang: str = "en") -> PageRecord:
@@ -82,12 +79,7 @@ def test_a_number_ending_a_list_item_is_no_head_count(body: str, lang: str) -> N
 
 def test_the_generated_careers_board_states_no_head_count() -> None:
     # The benchmark's site generator lists jobs as "Junior Network Engineer 0" ...
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from sitegen import build_company
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    company = build_company(18)
+    company = sitegen().build_company(18)
     html = company.pages["/careers/"].body.decode()
     careers = summarise_record("careers", f"https://{company.domain}/careers/", html, None)
     assert "Engineer 0\n" in careers.extraction.full_text

@@ -4,7 +4,6 @@ feedparser still answers for the feeds the fast reader is not sure of."""
 
 from __future__ import annotations
 
-import sys
 import warnings
 from unittest import mock
 from xml.sax.saxutils import escape, quoteattr
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 
 from company_research import extract, feeds
 
-from .conftest import ROOT, SITES
+from .conftest import SITES, sitegen
 from .test_refresh import NEW_POST
 
 URL = "https://www.acme.example/blog/feed/"
@@ -58,13 +57,8 @@ def built_feeds() -> list:
     generated companies' feeds."""
     harbor = (SITES / "harborlight.io" / "feed" / "index.xml").read_text(encoding="utf-8")
     built = [pytest.param(harbor.replace("\t<item>\n", NEW_POST + "\t<item>\n", 1).encode())]
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    try:
-        from sitegen import build_company
-    finally:
-        sys.path.remove(str(ROOT / "benchmarks"))
     for index in (0, 3, 17):
-        built.append(pytest.param(build_company(index).pages["/blog/feed.xml"].body))
+        built.append(pytest.param(sitegen().build_company(index).pages["/blog/feed.xml"].body))
     return built
 
 

@@ -4,7 +4,6 @@ microdata) reach the brief; the pages that cannot hold any are not parsed a seco
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,9 +11,7 @@ import pytest
 from company_research.loopback import serve_sites
 from company_research.reviews.collect import may_hold_schema_reviews
 from company_research.reviews.parse import schema_org_page
-from tests.conftest import SITES, resolve_args, run_research
-
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+from tests.conftest import SITES, resolve_args, run_research, sitegen
 
 PRODUCT_LD = {
     "@context": "https://schema.org",
@@ -94,13 +91,8 @@ def _pages() -> list[tuple[str, str]]:
     pages = [
         (str(p), p.read_text(encoding="utf-8", errors="replace")) for p in SITES.rglob("*.html")
     ]
-    sys.path.insert(0, str(BENCHMARKS))
-    try:
-        from sitegen import build_company
-    finally:
-        sys.path.remove(str(BENCHMARKS))
     for number in range(3):
-        for path, page in build_company(number).pages.items():
+        for path, page in sitegen().build_company(number).pages.items():
             if page.content_type.startswith("text/html"):
                 pages.append((path, page.body.decode("utf-8")))
     return pages
